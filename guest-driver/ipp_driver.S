@@ -59,7 +59,38 @@ ipp_driver_start:
 DrvOpen:
     moveq   #SEL_OPEN,%d0
     EMUL_OP(open)
-    rts
+    tst.w   %d0
+    bne.s   9f
+    /* Register Gestalt 'mtcp' (some clients test it before opening us), where Gestalt
+     * exists: its trap must not be the Unimplemented one (System before 6.0.4). */
+    movem.l %a0-%a1,-(%sp)
+    move.w  #0x00AD,%d0
+    .word   0xA346                  /* _GetOSTrapAddress (Gestalt) */
+    move.l  %a0,%d1
+    move.w  #0x009F,%d0
+    .word   0xA746                  /* _GetToolTrapAddress (Unimplemented) */
+    cmp.l   %a0,%d1
+    beq.s   8f
+    lea     GestaltMtcp(%pc),%a0
+    move.l  #0x6D746370,%d0         /* 'mtcp' */
+    .word   0xA3AD                  /* _NewGestalt */
+    tst.w   %d0
+    beq.s   8f
+    lea     GestaltMtcp(%pc),%a0    /* already defined (real MacTCP): take it over */
+    move.l  #0x6D746370,%d0
+    .word   0xA5AD                  /* _ReplaceGestalt */
+8:  movem.l (%sp)+,%a0-%a1
+    moveq   #0,%d0
+9:  rts
+
+/* pascal OSErr (OSType selector, long *response): we are MacTCP 2.0 (value 3). */
+GestaltMtcp:
+    move.l  4(%sp),%a0
+    move.l  #3,(%a0)
+    move.l  (%sp)+,%a0
+    addq.l  #8,%sp
+    clr.w   (%sp)
+    jmp     (%a0)
 
 DrvClose:
     moveq   #SEL_CLOSE,%d0

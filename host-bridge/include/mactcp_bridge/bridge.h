@@ -1,0 +1,34 @@
+// MacTCP Bridge: the emulator-independent MacTCP driver behind the plugin ABI.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <memory>
+
+#include "mactcp_bridge/guest_cpu.h"
+#include "mactcp_bridge/host_environment.h"
+
+namespace mtb {
+
+// One emulated Mac's MacTCP. Every member runs on the emulation thread.
+class Bridge {
+public:
+    Bridge(HostEnvironment &host, GuestCpu &cpu);
+    ~Bridge();
+    Bridge(const Bridge &) = delete;
+    Bridge &operator=(const Bridge &) = delete;
+
+    // A driver entry point trapped: d0 = entry selector, a0 = pb, a1 = DCE; result in d0.
+    void emul_op(GuestRegs &regs);
+    // The host's answer to HostEnvironment::raise_interrupt, at guest interrupt level.
+    void interrupt();
+    // Guest restart: forget every guest address, close every host socket.
+    void reset();
+    // Stop the network thread; nothing runs afterwards. Idempotent.
+    void shutdown();
+
+private:
+    struct Parts;
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace mtb

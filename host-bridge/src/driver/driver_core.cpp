@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "driver/driver_core.h"
+
+#include <utility>
+#include <vector>
+
+#include "driver/mactcp_codes.h"
+#include "guest/pb_layout.h"
+
+namespace mtb {
+
+namespace hdr = layout::header;
+
+namespace {
+
+// Driver entry points (mtb_emul_op_selector in abi.h; the guest driver passes it in d0).
+enum : uint32_t { kOpen = 0, kPrime = 1, kControl = 2, kStatus = 3, kClose = 4 };
+
+// Events handled per interrupt before the rest is left for a re-raised one, so the guest's
+// 60 Hz tasks keep running under a flood (emulator-integration section 5.7 rule 6).
+constexpr std::size_t kMaxEventsPerInterrupt = 64;
+
+constexpr auto kSlowCall = std::chrono::milliseconds(1);
+
+// Bytes of the parameter block each csCode may read and write (mactcp-reference section 3).
+// Ordinary UDP calls get 52 so that MacTCP 1.x applications' shorter blocks are never
+// written past; only the Multi calls use the 58-byte layout.
+uint32_t pb_size_for(uint16_t cs_code) {
+    if (cs_code >= 30 && cs_code <= 49) return layout::tcp::size;
+    if (cs_code >= 27 && cs_code <= 29) return layout::udp::size;
+    if (cs_code >= 20 && cs_code <= 26) return layout::udp::sizeOld;
+    switch (cs_code) {
+    case 15: return layout::get_addr::size;
+    case 17: return layout::icmp_echo::replySize;
+    case 19: return layout::lap_stats_pb::lapStatsPtr.end();
+    default: return hdr::size;
+    }
+}
+
+// A block that does not fit in RAM cannot be a real request. TCP and UDP calls answer
+// invalidStreamPtr (their stream field is unreadable); the others controlErr.
+int16_t truncated_pb_result(uint16_t cs_code) {
+    return (cs_code >= 20 && cs_code <= 49) ? err::invalidStreamPtr : err::controlErr;
+}
+
+uint32_t as_d0(int16_t result) { return static_cast<uint32_t>(static_cast<int32_t>(result)); }
+
+}  // namespace
+
+DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu)
+    : host_(&host), log_(host), callbacks_(cpu), wake_timer_(net_.context()) {
+    if (auto level = host.pref("ipplog")) log_.set_level(Logger::parse_level(*level, LogLevel::warning));
+}
+
+DriverCore::~DriverCore() { shutdown(); }
+
+void DriverCore::add_service(uint16_t first_cs_code, uint16_t last_cs_code, Service &service) {
+    services_.push_back({first_cs_code, last_cs_code, &service});
+}
+
+void DriverCore::refresh_memory() { memory_ = host_->memory(); }
+
+void DriverCore::warn_if_slow(const char *what, Clock::time_point started) {
+    const auto held = Clock::now() - started;
+    if (held > kSlowCall) {
+        log_.warning("{} held the emulation thread for {} us",
+                     what, std::chrono::duration_cast<std::chrono::microseconds>(held).count());
+    }
+}
+
+void DriverCore::emul_op(GuestRegs &regs) {
+    if (shut_down_) {
+        regs.d[0] = as_d0(err::notOpenErr);
+        return;
+    }
+    const auto started = Clock::now();
+    refresh_memory();
+    ++trap_depth_;
+    switch (regs.d[0]) {
+    case kOpen: {
+        const uint32_t dce = regs.a[1];
+        const auto driver = memory_.read32(dce + layout::dce::dCtlDriver.offset);
+        if (driver && callbacks_.set_driver_base(memory_, *driver)) {
+            log_.info("driver opened, image at 0x{:08x}", *driver);
+            regs.d[0] = as_d0(err::noErr);
+        } else {
+            log_.error("Open: the DCE at 0x{:08x} does not point at our driver image", dce);
+            regs.d[0] = as_d0(err::ipLoadErr);
+        }
+        break;
+    }
+    case kClose:
+        regs.d[0] = as_d0(err::closErr);  // MacTCP cannot be closed (mactcp-reference 1.1)
+        break;
+    case kControl:
+        dispatch_control(regs);
+        break;
+    case kPrime:
+    case kStatus: {
+        const int16_t result = regs.d[0] == kPrime ? err::readErr : err::statusErr;
+        if (memory_.contains(regs.a[0], hdr::size)) memory_.write16(regs.a[0] + hdr::ioResult.offset, static_cast<uint16_t>(result));
+        regs.d[0] = as_d0(result);
+        break;
+    }
+    default:
+        log_.error("unknown driver entry selector {}", regs.d[0]);
+        regs.d[0] = as_d0(err::controlErr);
+        break;
+    }
+    --trap_depth_;
+    if (trap_depth_ == 0 && interrupt_depth_ == 0) warn_if_slow("emul_op", started);
+}
+
+void DriverCore::dispatch_control(GuestRegs &regs) {
+    const uint32_t pb_address = regs.a[0];
+    if (!memory_.contains(pb_address, hdr::size)) {
+        log_.warning("Control with a parameter block outside guest RAM (0x{:08x})", pb_address);
+        regs.d[0] = as_d0(err::controlErr);
+        return;
+    }
+    const uint16_t cs_code = memory_.read16(pb_address + hdr::csCode.offset).value_or(0);
+    auto pb = ParamBlock::at(memory_, pb_address, pb_size_for(cs_code));
+    int16_t result;
+    if (!pb) {
+        result = truncated_pb_result(cs_code);
+        log_.warning("{}: parameter block 0x{:08x} runs past guest RAM", cs_code_name(cs_code), pb_address);
+    } else {
+        const uint16_t trap = pb->get(hdr::ioTrap);
+        Call call{*pb, cs_code, (trap & hdr::trapAsyncBit) != 0, pb->get(hdr::ioCompletion), regs.a[5]};
+        pb->set(hdr::ioResult, static_cast<uint16_t>(err::inProgress));
+        const Outcome outcome = dispatch(call);
+        if (!outcome) {
+            regs.d[0] = as_d0(err::inProgress);
+            return;
+        }
+        result = *outcome;
+    }
+    memory_.write16(pb_address + hdr::ioResult.offset, static_cast<uint16_t>(result));
+    regs.d[0] = as_d0(result);
+    if (result != err::noErr) log_.info("{} -> {}", cs_code_name(cs_code), result_name(result));
+}
+
+Outcome DriverCore::dispatch(Call &call) {
+    if (call.cs_code == static_cast<uint16_t>(CsCode::killIO)) {
+        kill_io();
+        return err::noErr;
+    }
+    for (const ServiceRange &range : services_) {
+        if (call.cs_code >= range.first && call.cs_code <= range.last) return range.service->handle(call);
+    }
+    // Unknown csCodes (16, 18, 33, 44..49, anything else): the conventional controlErr;
+    // the reference leaves the real driver's answer unconfirmed.
+    return err::controlErr;
+}
+
+// _KillIO on .IPP: every outstanding request of the driver ends with abortErr, exactly once.
+void DriverCore::kill_io() {
+    std::vector<RequestId> ids;
+    requests_.for_each_id([&](RequestId id) { ids.push_back(id); });
+    for (RequestId id : ids) complete(id, err::abortErr);
+}
+
+RequestId DriverCore::begin_pending(const Call &call) {
+    PendingRequest request;
+    request.pb = call.pb.address();
+    request.pb_size = call.pb.size();
+    request.cs_code = call.cs_code;
+    request.async = call.async;
+    request.completion = call.completion;
+    request.a5 = call.a5;
+    return requests_.add(std::move(request));
+}
+
+bool DriverCore::complete(RequestId id, int16_t result, const std::function<void(const ParamBlock &)> &outputs) {
+    std::optional<PendingRequest> request = requests_.take(id);
+    if (!request) return false;
+    if (request->timer) timers_.cancel(*request->timer);
+    refresh_memory();
+    auto pb = ParamBlock::at(memory_, request->pb, request->pb_size);
+    if (!pb) return true;  // the guest's RAM changed under us: nothing left to write
+    if (outputs) outputs(*pb);
+    pb->set(hdr::ioResult, static_cast<uint16_t>(result));  // last: clients poll it
+    log_.debug("{} pb 0x{:08x} completed: {}", cs_code_name(request->cs_code), request->pb, result_name(result));
+    if (request->async && request->completion != 0) {
+        deliver([this, completion = request->completion, address = request->pb, result, a5 = request->a5] {
+            callbacks_.completion(memory_, completion, address, result, a5);
+        });
+    }
+    return true;
+}
+
+void DriverCore::deliver(std::function<void()> guest_call) {
+    if (trap_depth_ == 0 && interrupt_depth_ > 0) {
+        guest_call();
+        return;
+    }
+    events_.push(std::move(guest_call));
+    host_->raise_interrupt();
+}
+
+void DriverCore::set_request_timeout(RequestId id, Clock::duration after, std::function<void()> on_expiry) {
+    PendingRequest *request = requests_.find(id);
+    if (request == nullptr) return;
+    if (request->timer) timers_.cancel(*request->timer);
+    request->timer = schedule(after, std::move(on_expiry));
+}
+
+TimerQueue::TimerId DriverCore::schedule(Clock::duration after, std::function<void()> callback) {
+    const TimerQueue::TimerId id = timers_.schedule(Clock::now() + after, std::move(callback));
+    arm_wake_up();
+    return id;
+}
+
+// The network thread sleeps until the earliest deadline, then asks for an interrupt.
+void DriverCore::arm_wake_up() {
+    const auto earliest = timers_.earliest();
+    if (!earliest || (wake_armed_for_ && *wake_armed_for_ <= *earliest)) return;
+    wake_armed_for_ = *earliest;
+    const uint64_t generation = generation_.load();
+    net_.post([this, when = *earliest, generation] {
+        wake_timer_.expires_at(when);
+        wake_timer_.async_wait([this, generation](const boost::system::error_code &ec) {
+            if (ec) return;  // re-armed for an earlier deadline, or stopped
+            if (generation != generation_.load()) return;
+            post_event([this] { wake_armed_for_.reset(); });
+        });
+    });
+}
+
+void DriverCore::post_event(std::function<void()> event) {
+    const uint64_t generation = generation_.load();
+    events_.push([this, generation, event = std::move(event)] {
+        if (generation == generation_.load()) event();
+    });
+    host_->raise_interrupt();
+}
+
+void DriverCore::interrupt() {
+    if (shut_down_) return;
+    const auto started = Clock::now();
+    refresh_memory();
+    ++interrupt_depth_;
+    const int saved_trap_depth = trap_depth_;
+    trap_depth_ = 0;  // guest code we call from here is at interrupt level, not inside a trap
+    timers_.run_due(Clock::now());
+    const bool more = events_.drain(kMaxEventsPerInterrupt);
+    trap_depth_ = saved_trap_depth;
+    --interrupt_depth_;
+    if (timers_.earliest() && (!wake_armed_for_ || *timers_.earliest() < *wake_armed_for_)) arm_wake_up();
+    if (wake_armed_for_ && timers_.size() == 0) wake_armed_for_.reset();
+    if (more) host_->raise_interrupt();
+    if (interrupt_depth_ == 0 && trap_depth_ == 0) warn_if_slow("interrupt", started);
+}
+
+void DriverCore::reset() {
+    ++generation_;
+    for (const ServiceRange &range : services_) range.service->reset();
+    requests_.clear();
+    timers_.clear();
+    events_.clear();
+    wake_armed_for_.reset();
+    callbacks_.forget();
+    memory_ = GuestMemory();
+    log_.info("reset: every stream, request and guest address dropped");
+}
+
+void DriverCore::shutdown() {
+    if (shut_down_) return;
+    net_.stop();
+    reset();
+    shut_down_ = true;
+}
+
+}  // namespace mtb
