@@ -44,6 +44,7 @@ TcpService::~TcpService() = default;
 
 Outcome TcpService::handle(Call &call) {
     const auto cs = static_cast<CsCode>(call.cs_code);
+    if (call.cs_code == 33 || call.cs_code > static_cast<uint16_t>(CsCode::tcpGlobalInfo)) return err::controlErr;
     if (cs == CsCode::tcpCreate) return create(call);
     TcpStream *stream = find(call.pb.get(L::stream));
     if (stream == nullptr) return err::invalidStreamPtr;
