@@ -36,6 +36,15 @@ bool AbiHost::call(uint32_t addr, GuestRegs &regs) {
     return failed == 0;
 }
 
+std::string AbiHost::emulator_name() const {
+    switch (api_.emulator) {
+    case MTB_EMULATOR_BASILISK2: return "Basilisk II";
+    case MTB_EMULATOR_SHEEPSHAVER: return "SheepShaver";
+    case MTB_EMULATOR_TEST_MACHINE: return "68k test machine";
+    default: return "unknown";
+    }
+}
+
 std::string AbiHost::missing_entries(const mtb_host_api &api) {
     std::string missing;
     auto need = [&](bool present, const char *name) {

@@ -19,6 +19,7 @@ public:
     std::optional<std::string> pref(std::string_view name) override;
     void log(LogLevel level, std::string_view line) override;
     bool call(uint32_t addr, GuestRegs &regs) override;
+    std::string emulator_name() const override;
 
     // Which required entries of a host table are missing; empty if it is usable.
     static std::string missing_entries(const mtb_host_api &api);

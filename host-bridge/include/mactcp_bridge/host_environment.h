@@ -21,6 +21,8 @@ public:
     virtual void raise_interrupt() = 0;
     virtual std::optional<std::string> pref(std::string_view name) = 0;
     virtual void log(LogLevel level, std::string_view line) = 0;
+    // For logs and traces: which emulator this is.
+    virtual std::string emulator_name() const { return "unknown"; }
 };
 
 }  // namespace mtb

@@ -50,6 +50,13 @@ uint32_t as_d0(int16_t result) { return static_cast<uint32_t>(static_cast<int32_
 DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu)
     : host_(&host), log_(host), callbacks_(cpu), wake_timer_(net_.context()) {
     if (auto level = host.pref("ipplog")) log_.set_level(Logger::parse_level(*level, LogLevel::warning));
+    if (auto path = host.pref("ipptrace"); path && !path->empty()) {
+        if (trace_.open(*path, host.emulator_name()))
+            log_.warning("recording a trace of every guest call to {}", *path);
+        else
+            log_.error("cannot write the trace file {}", *path);
+    }
+    callbacks_.set_trace(&trace_);
 }
 
 DriverCore::~DriverCore() { shutdown(); }
@@ -127,8 +134,16 @@ void DriverCore::dispatch_control(GuestRegs &regs) {
     } else {
         const uint16_t trap = pb->get(hdr::ioTrap);
         Call call{*pb, cs_code, (trap & hdr::trapAsyncBit) != 0, pb->get(hdr::ioCompletion), regs.a[5]};
+        std::vector<uint8_t> before;
+        if (trace_.enabled()) {
+            const auto bytes = memory_.bytes(pb_address, pb->size());
+            before.assign(bytes->begin(), bytes->end());
+        }
         pb->set(hdr::ioResult, static_cast<uint16_t>(err::inProgress));
         const Outcome outcome = dispatch(call);
+        if (outcome) memory_.write16(pb_address + hdr::ioResult.offset, static_cast<uint16_t>(*outcome));
+        if (trace_.enabled() && pb->still_valid())
+            trace_.call(cs_code, pb_address, call.async, before, *memory_.bytes(pb_address, pb->size()), outcome.value_or(err::inProgress));
         if (!outcome) {
             regs.d[0] = as_d0(err::inProgress);
             return;
@@ -180,6 +195,7 @@ bool DriverCore::complete(RequestId id, int16_t result, const std::function<void
     if (!pb) return true;  // the guest's RAM changed under us: nothing left to write
     if (outputs) outputs(*pb);
     pb->set(hdr::ioResult, static_cast<uint16_t>(result));  // last: clients poll it
+    if (trace_.enabled()) trace_.complete(request->cs_code, request->pb, result, *memory_.bytes(request->pb, request->pb_size));
     log_.debug("{} pb 0x{:08x} completed: {}", cs_code_name(request->cs_code), request->pb, result_name(result));
     if (request->async && request->completion != 0) {
         deliver([this, completion = request->completion, address = request->pb, result, a5 = request->a5] {

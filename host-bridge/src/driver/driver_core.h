@@ -18,6 +18,7 @@
 #include "driver/network_thread.h"
 #include "driver/request_table.h"
 #include "driver/timer_queue.h"
+#include "trace/trace_writer.h"
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/host_environment.h"
 
@@ -44,6 +45,7 @@ public:
     HostEnvironment &host() { return *host_; }
     NetworkThread &net() { return net_; }
     GuestCallbacks &callbacks() { return callbacks_; }
+    TraceWriter &trace() { return trace_; }
 
     // Registers a call that returned inProgress.
     RequestId begin_pending(const Call &call);
@@ -85,6 +87,7 @@ private:
 
     HostEnvironment *host_;
     Logger log_;
+    TraceWriter trace_;
     GuestMemory memory_;
     GuestCallbacks callbacks_;
     RequestTable requests_;

@@ -43,6 +43,7 @@ bool GuestCallbacks::completion(const GuestMemory &memory, uint32_t routine, uin
     regs.a[1] = routine;
     regs.d[0] = static_cast<uint32_t>(static_cast<int32_t>(result));
     regs.a[5] = a5;
+    if (trace_) trace_->callback("completion", routine, {pb, static_cast<uint32_t>(static_cast<int32_t>(result))});
     return run(image::symbol::ipp_tramp_completion, regs);
 }
 
@@ -57,6 +58,7 @@ bool GuestCallbacks::tcp_asr(const GuestMemory &memory, uint32_t routine, uint32
     regs.d[1] = reason;
     regs.a[1] = icmp_report;
     regs.a[5] = a5;
+    if (trace_) trace_->callback("tcp_asr", routine, {stream, event, user_data, reason, icmp_report});
     return run(image::symbol::ipp_tramp_tcp_asr, regs);
 }
 
@@ -70,6 +72,7 @@ bool GuestCallbacks::udp_asr(const GuestMemory &memory, uint32_t routine, uint32
     regs.a[2] = user_data;
     regs.a[1] = icmp_report;
     regs.a[5] = a5;
+    if (trace_) trace_->callback("udp_asr", routine, {stream, event, user_data, icmp_report});
     return run(image::symbol::ipp_tramp_udp_asr, regs);
 }
 
@@ -81,6 +84,7 @@ bool GuestCallbacks::pascal_two_longs(const GuestMemory &memory, uint32_t routin
     regs.a[0] = first;
     regs.a[1] = second;
     regs.a[5] = a5;
+    if (trace_) trace_->callback("pascal_proc", routine, {first, second});
     return run(image::symbol::ipp_tramp_pascal_2l, regs);
 }
 

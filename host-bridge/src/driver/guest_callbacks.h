@@ -6,12 +6,14 @@
 
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/guest_memory.h"
+#include "trace/trace_writer.h"
 
 namespace mtb {
 
 class GuestCallbacks {
 public:
     explicit GuestCallbacks(GuestCpu &cpu) : cpu_(&cpu) {}
+    void set_trace(TraceWriter *trace) { trace_ = trace; }
 
     // The installed driver image (from the DCE at Open). Refused unless the bytes there are
     // our image's header, so a forged DCE cannot make us jump anywhere.
@@ -41,6 +43,7 @@ private:
     bool run(uint32_t trampoline_offset, GuestRegs &regs);
 
     GuestCpu *cpu_;
+    TraceWriter *trace_ = nullptr;
     uint32_t base_ = 0;
 };
 
