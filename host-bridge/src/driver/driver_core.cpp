@@ -57,6 +57,12 @@ DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu)
             log_.error("cannot write the trace file {}", *path);
     }
     callbacks_.set_trace(&trace_);
+    if (auto allow = host.pref("ippallow")) {
+        if (auto problem = outgoing_.configure(*allow))
+            log_.error("{}: the guest may reach no address until the pref is fixed", *problem);
+        else
+            log_.info("outgoing traffic restricted to {}", *allow);
+    }
 }
 
 DriverCore::~DriverCore() { shutdown(); }

@@ -16,6 +16,7 @@
 #include "driver/guest_callbacks.h"
 #include "driver/logger.h"
 #include "driver/network_thread.h"
+#include "driver/outgoing_policy.h"
 #include "driver/request_table.h"
 #include "driver/timer_queue.h"
 #include "trace/trace_writer.h"
@@ -46,6 +47,8 @@ public:
     NetworkThread &net() { return net_; }
     GuestCallbacks &callbacks() { return callbacks_; }
     TraceWriter &trace() { return trace_; }
+    // `ippallow`: check every guest-chosen destination before connecting or sending to it.
+    const OutgoingPolicy &outgoing() const { return outgoing_; }
 
     // Registers a call that returned inProgress.
     RequestId begin_pending(const Call &call);
@@ -88,6 +91,7 @@ private:
     HostEnvironment *host_;
     Logger log_;
     TraceWriter trace_;
+    OutgoingPolicy outgoing_;
     GuestMemory memory_;
     GuestCallbacks callbacks_;
     RequestTable requests_;
