@@ -51,7 +51,7 @@ static uint32 ram_base_mac(void) { return RAMBase; }
 static void flush_code(uint32 addr, uint32 size) { FlushCodeCache(addr, addr + size); }
 #else
 static const uint32_t EMULATOR_ID = MTB_EMULATOR_BASILISK2;
-static const uint32 LOW_MEM_END = 0x2000;	// ditto, with real addressing
+static const uint32 LOW_MEM_END = 0x2000;	// mapped apart with real addressing
 static uint32 ram_base_mac(void) { return RAMBaseMac; }
 static void flush_code(uint32 addr, uint32 size) { FlushCodeCache(Mac2HostAddr(addr), size); }
 #endif
