@@ -17,9 +17,11 @@ get_filename_component(MTB_GUEST_SOURCE_DIR "${MTB_GUEST_SOURCE_DIR}" ABSOLUTE)
 # -fno-tree-loop-distribute-patterns: gcc would otherwise turn memset-like loops (inside
 # memset itself, too) into memset calls. -ffunction-sections + --gc-sections drop unused runtime.
 # --param=min-pagesize=0: Mac low memory lives at addresses gcc 12 otherwise calls "null + n".
+# -fno-strict-aliasing: Mac code reads parameter blocks through casts (csParam as longs...),
+# as the compilers of the time allowed.
 set(MTB_GUEST_COMMON_FLAGS
   -Os -ffreestanding -nostdlib -fno-pic -fno-builtin -fno-tree-loop-distribute-patterns
-  --param=min-pagesize=0
+  --param=min-pagesize=0 -fno-strict-aliasing
   -ffunction-sections -fdata-sections -std=gnu11 -Wall -Wextra -Werror
   -Wa,--noexecstack "-I${MTB_GUEST_SOURCE_DIR}/include")
 set(MTB_GUEST_FLAGS_68000 -m68000 -msoft-float)

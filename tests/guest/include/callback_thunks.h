@@ -7,7 +7,8 @@
  *
  *  MTB_TCP_ASR_THUNK(thunk, fn)
  *      Pascal TCP ASR (StreamPtr, unsigned short event, Ptr userData, unsigned short reason,
- *      ICMPReport *); callee pops 18 bytes.
+ *      ICMPReport *); callee pops 16 bytes (4+2+4+2+4; mactcp-reference 5.2 says 18 in its
+ *      prose, but its own stack table adds up to 16).
  *      fn: void fn(StreamPtr s, unsigned short event, Ptr userData, unsigned short reason,
  *                  ICMPReport *icmp)
  *  MTB_UDP_ASR_THUNK(thunk, fn)
@@ -51,7 +52,7 @@
             "jsr     " #fn "\n\t"                                                       \
             "lea     20(%sp),%sp\n\t"                                                   \
             "move.l  (%sp)+,%a0\n\t"                                                    \
-            "lea     18(%sp),%sp\n\t"    /* callee pops the Pascal arguments */         \
+            "lea     16(%sp),%sp\n\t"    /* callee pops the Pascal arguments */         \
             "jmp     (%a0)\n\t"                                                         \
             ".previous")
 

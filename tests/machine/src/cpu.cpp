@@ -110,7 +110,7 @@ void Cpu::stop_from_any_thread() {
 
 void Cpu::reset_stop() { stopping_.store(false, std::memory_order_release); }
 
-void Cpu::flush_code_cache() { uc_ctl_flush_tlb(uc_); }
+void Cpu::flush_code_cache(uint32_t begin, uint32_t end) { uc_ctl_remove_cache(uc_, begin, end); }
 
 bool Cpu::run(uint32_t pc, uint32_t sp) {
   set_sr(0x2000);  // supervisor, interrupts enabled; before A7 (SR selects the stack)

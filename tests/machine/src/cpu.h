@@ -72,7 +72,10 @@ class Cpu {
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   void reset_stop();
 
-  void flush_code_cache();
+  // Drops translations of [begin, end) after guest code there was rewritten by the host.
+  // (Not uc_ctl_flush_tlb: in 2.0.1 a full TB flush touches the whole 1 GB code buffer,
+  // costing ~1 GB RSS and up to seconds per machine.)
+  void flush_code_cache(uint32_t begin, uint32_t end);
 
  private:
   static void hook_intr(uc_engine *uc, uint32_t intno, void *self);

@@ -121,7 +121,8 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   }
   ram_.fill(lowmem::kProgramBase, 0, lowmem::kProgramMaxSize);
   ram_.write(lowmem::kProgramBase, image.data(), static_cast<uint32_t>(image.size()));
-  cpu_->flush_code_cache();  // a previous program's translations must not survive
+  // A previous program's translations must not survive.
+  cpu_->flush_code_cache(lowmem::kProgramBase, lowmem::kProgramBase + lowmem::kProgramMaxSize);
   cpu_->reset_stop();
   cpu_->set_regs(GuestRegs{});
   cpu_->set_a(5, lowmem::kA5World);
