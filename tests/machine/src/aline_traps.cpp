@@ -1,8 +1,10 @@
-// The A-line traps the machine implements. OS traps (bit 11 clear): number in bits 0-7, bit 9/10
-// are flags (immediate/async for I/O, clear/sys for the Memory Manager), bit 8 on Gestalt and
-// the allocators means "result in a0". Toolbox traps (bit 11 set): number in bits 0-9, Pascal
-// stack convention. Anything else ends the run with a clear report instead of limping on.
+// The A-line traps the machine implements. OS traps (bit 11 clear): number in bits 0-7, bits
+// 9/10 are flags (immediate/async for I/O, clear/sys for the Memory Manager, variants for
+// Gestalt and GetTrapAddress). Toolbox traps (bit 11 set): number in bits 0-9, Pascal stack
+// convention. Anything else ends the run with a clear report instead of limping on; code that
+// asks first (GetTrapAddress vs _Unimplemented, the TrapAvailable idiom) sees it as missing.
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <algorithm>
 #include <string>
 
 #include "fault_report.h"
@@ -14,7 +16,17 @@ namespace mtb::machine {
 
 namespace {
 
-constexpr int16_t kGestaltUndefSelectorErr = -5551;
+constexpr uint16_t kOSTraps[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x1E, 0x1F, 0x22,
+                                 0x23, 0x29, 0x2A, 0x2E, 0x3B, 0x46, 0xAD};
+constexpr uint16_t kToolTraps[] = {0x175};
+constexpr uint16_t kUnimplementedToolTrap = 0x09F;
+
+bool os_trap_implemented(uint16_t num) {
+  return std::find(std::begin(kOSTraps), std::end(kOSTraps), num) != std::end(kOSTraps);
+}
+bool tool_trap_implemented(uint16_t num) {
+  return std::find(std::begin(kToolTraps), std::end(kToolTraps), num) != std::end(kToolTraps);
+}
 
 void set_result(Cpu &cpu, int32_t result) { cpu.set_d(0, static_cast<uint32_t>(result)); }
 
@@ -30,22 +42,100 @@ std::optional<uint32_t> toolbox_trap(Machine &m, uint16_t word, uint32_t pc) {
   }
 }
 
+// GetTrapAddress (0xA146, old numbering: < 0x50 is an OS trap), GetOSTrapAddress (0xA346),
+// GetToolTrapAddress (0xA746): d0 = trap number -> a0 = address.
+void get_trap_address(Machine &m, uint16_t word) {
+  Cpu &cpu = m.cpu();
+  const uint16_t num = cpu.d(0) & 0x3FF;
+  bool tool = false;
+  switch (word & 0x0600) {
+    case 0x0000: tool = num >= 0x50; break;
+    case 0x0200: tool = false; break;
+    default: tool = true; break;
+  }
+  uint32_t addr = lowmem::kUnimplementedStub;
+  if (tool && tool_trap_implemented(num))
+    addr = lowmem::kToolTrapStubs + num * 4u;
+  else if (!tool && num < 0x100 && os_trap_implemented(num))
+    addr = lowmem::kOSTrapStubs + num * 4u;
+  cpu.set_a(0, addr);
+  set_result(cpu, 0);
+}
+
+// Calls a guest selector function: FUNCTION (selector: OSType; VAR response: LONGINT): OSErr.
+std::optional<int16_t> call_gestalt_proc(Machine &m, uint32_t proc, uint32_t selector,
+                                         uint32_t *response) {
+  Cpu &cpu = m.cpu();
+  GuestRam &ram = m.ram();
+  // Below the current stack: the response cell, then the Pascal frame (pushed left to right:
+  // result space, selector, VAR response).
+  const uint32_t response_addr = (cpu.a(7) & ~1u) - 16;
+  const uint32_t args = response_addr - 10;
+  ram.w32(response_addr, 0);
+  ram.w16(args + 8, 0);
+  ram.w32(args + 4, selector);
+  ram.w32(args, response_addr);
+  GuestRegs regs = cpu.regs();
+  if (!cpu.call(proc, regs, args)) return std::nullopt;
+  *response = ram.r32(response_addr);
+  return static_cast<int16_t>(ram.r16(args + 8));  // the callee popped down to its result
+}
+
 std::optional<uint32_t> gestalt_trap(Machine &m, uint16_t word, uint32_t pc) {
   Cpu &cpu = m.cpu();
-  if ((word & 0x0600) != 0) {  // NewGestalt / ReplaceGestalt / GetGestaltProcPtr
-    m.fail("guest fault: unimplemented Gestalt variant " + hex16(word));
-    return std::nullopt;
-  }
-  if (auto value = m.gestalt(cpu.d(0))) {
-    cpu.set_a(0, *value);
-    set_result(cpu, 0);
-  } else {
-    set_result(cpu, kGestaltUndefSelectorErr);
+  GestaltTable &table = m.gestalt();
+  const uint32_t selector = cpu.d(0);
+  switch (word & 0x0600) {
+    case 0x0000: {  // Gestalt: d0 = selector -> a0 = response, d0 = result
+      auto entry = table.find(selector);
+      if (!entry) {
+        set_result(cpu, GestaltTable::kUndefSelectorErr);
+        break;
+      }
+      uint32_t response = entry->value;
+      int16_t err = 0;
+      if (entry->is_proc) {
+        auto result = call_gestalt_proc(m, entry->value, selector, &response);
+        if (!result) return std::nullopt;
+        err = *result;
+      }
+      cpu.set_a(0, response);
+      set_result(cpu, err);
+      break;
+    }
+    case 0x0200:  // NewGestalt: d0 = selector, a0 = function
+      set_result(cpu, table.new_proc(selector, cpu.a(0)));
+      break;
+    case 0x0400: {  // ReplaceGestalt: d0 = selector, a0 = function -> a0 = old function
+      uint32_t old = 0;
+      const int16_t err = table.replace_proc(selector, cpu.a(0), &old);
+      if (err == 0) cpu.set_a(0, old);
+      set_result(cpu, err);
+      break;
+    }
+    default:
+      m.fail("guest fault: unimplemented Gestalt variant " + hex16(word));
+      return std::nullopt;
   }
   return pc + 2;
 }
 
 }  // namespace
+
+void install_trap_stubs(GuestRam &ram) {
+  constexpr uint16_t kRts = 0x4E75;
+  for (uint16_t num : kOSTraps) {
+    ram.w16(lowmem::kOSTrapStubs + num * 4u, static_cast<uint16_t>(0xA000 | num));
+    ram.w16(lowmem::kOSTrapStubs + num * 4u + 2, kRts);
+  }
+  for (uint16_t num : kToolTraps) {
+    ram.w16(lowmem::kToolTrapStubs + num * 4u, static_cast<uint16_t>(0xA800 | num));
+    ram.w16(lowmem::kToolTrapStubs + num * 4u + 2, kRts);
+  }
+  // _Unimplemented itself: calling it is a clear fault ("unimplemented Toolbox trap 0xa89f").
+  ram.w16(lowmem::kUnimplementedStub, static_cast<uint16_t>(0xA800 | kUnimplementedToolTrap));
+  ram.w16(lowmem::kUnimplementedStub + 2, kRts);
+}
 
 std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t pc) {
   if (word & 0x0800) return toolbox_trap(m, word, pc);
@@ -85,6 +175,7 @@ std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t 
       cpu.set_d(0, m.update_ticks());
       break;
     }
+    case 0x46: get_trap_address(m, word); break;
     case 0xAD: return gestalt_trap(m, word, pc);
     default:
       m.fail("guest fault: unimplemented OS trap " + hex16(word));

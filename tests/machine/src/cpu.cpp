@@ -149,12 +149,12 @@ bool Cpu::run_until_return(uint32_t pc) {
   }
 }
 
-bool Cpu::call(uint32_t addr, GuestRegs &regs) {
+bool Cpu::call(uint32_t addr, GuestRegs &regs, uint32_t stack_top) {
   if (stopping()) return false;
   SavedContext saved(uc_);  // restores every register (PC, SR, A7 too) when we leave
   for (int i = 0; i < 8; ++i) set_d(i, regs.d[i]);
   for (int i = 0; i < 7; ++i) set_a(i, regs.a[i]);
-  uint32_t sp = (a(7) & ~1u) - 4;
+  uint32_t sp = ((stack_top ? stack_top : a(7)) & ~1u) - 4;
   ram_.w32(sp, lowmem::kReturnStub);
   set_a(7, sp);
   ++depth_;

@@ -62,7 +62,9 @@ class Cpu {
   // Nested host->guest call from inside a hook: runs `addr` on the current stack with d0-d7/a0-a6
   // from `regs` until it returns (RTS to the return stub), then puts back every register.
   // `regs` receives the registers the routine ended with. False when the run was stopped.
-  bool call(uint32_t addr, GuestRegs &regs);
+  // `stack_top` (if nonzero) is where the return address goes below, instead of the current
+  // A7: a Pascal call's arguments are placed there first.
+  bool call(uint32_t addr, GuestRegs &regs, uint32_t stack_top = 0);
   int depth() const { return depth_; }
 
   // Ends every run level (exit, fault). stop() on the emulation thread; stop_from_any_thread()

@@ -26,11 +26,16 @@ inline constexpr uint32_t kReturnStub = 0x1000;   // MTB_HOSTCALL_RETURN: end of
 inline constexpr uint32_t kIrqStub = 0x1010;      // MTB_HOSTCALL_IRQ; RTE
 inline constexpr uint32_t kIODoneStub = 0x1020;   // MTB_HOSTCALL_IODONE; RTS
 inline constexpr uint32_t kUnhandledStub = 0x1030; // target of every other vector: ILLEGAL
+inline constexpr uint32_t kUnimplementedStub = 0x1040; // what GetTrapAddress gives for
+                                                       // traps the machine lacks: _Unimplemented
 inline constexpr uint32_t kA5World = 0x1100;      // 256 bytes of "application globals"
+// Trap "addresses" (GetTrapAddress): for each implemented trap a 4-byte stub "trap word; RTS".
+inline constexpr uint32_t kOSTrapStubs = 0x2000;    // 256 OS traps
+inline constexpr uint32_t kToolTrapStubs = 0x2400;  // 1024 Toolbox traps, up to 0x3400
 
 // Heaps: the system heap holds the unit table, DCEs and installed drivers; the application
 // heap serves NewPtr/NewHandle; the program sits between them at its link address.
-inline constexpr uint32_t kSystemHeapBase = 0x2000;
+inline constexpr uint32_t kSystemHeapBase = 0x4000;
 inline constexpr uint32_t kSystemHeapEnd = MTB_GUEST_LOAD_ADDRESS;
 inline constexpr uint32_t kProgramBase = MTB_GUEST_LOAD_ADDRESS;
 inline constexpr uint32_t kProgramMaxSize = 0x00100000;  // programs up to 1 MB

@@ -38,6 +38,7 @@ Machine::Machine(MachineOptions options)
       ram_, Heap("system", lowmem::kSystemHeapBase, lowmem::kSystemHeapEnd - lowmem::kSystemHeapBase),
       Heap("application", lowmem::kAppHeapBase, stack_bottom - lowmem::kAppHeapBase));
   devices_ = std::make_unique<DeviceManager>(*this);
+  for (const auto &[selector, value] : options_.gestalt) gestalt_.set_value(selector, value);
   tick_origin_ = std::chrono::steady_clock::now();
   init_low_memory();
   if (!options_.plugin_path.empty() || options_.plugin_entry) {
@@ -63,6 +64,7 @@ void Machine::init_low_memory() {
   ram_.w16(lowmem::kIODoneStub, MTB_HOSTCALL_IODONE);
   ram_.w16(lowmem::kIODoneStub + 2, 0x4E75);  // RTS
   ram_.w16(lowmem::kUnhandledStub, 0x4AFC);   // ILLEGAL
+  install_trap_stubs(ram_);
   ram_.w32(lowmem::kJIODone, lowmem::kIODoneStub);
   ram_.w32(lowmem::kCurrentA5, lowmem::kA5World);
   ram_.w32(lowmem::kWarmStart, kWarmStartMagic);
@@ -87,13 +89,7 @@ void Machine::set_param(const std::string &name, const std::string &value) {
 }
 
 void Machine::register_gestalt(uint32_t selector, uint32_t value) {
-  options_.gestalt[selector] = value;
-}
-
-std::optional<uint32_t> Machine::gestalt(uint32_t selector) const {
-  auto it = options_.gestalt.find(selector);
-  if (it == options_.gestalt.end()) return std::nullopt;
-  return it->second;
+  gestalt_.set_value(selector, value);
 }
 
 const std::string *Machine::param(const std::string &name) const {

@@ -17,6 +17,7 @@
 
 #include "cpu.h"
 #include "device_manager.h"
+#include "gestalt_table.h"
 #include "guest_ram.h"
 #include "interrupt_line.h"
 #include "memory_manager.h"
@@ -41,7 +42,7 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   InterruptLine &irq() { return irq_; }
   PluginHost *plugin() { return plugin_.get(); }
   const MachineOptions &options() const { return options_; }
-  std::optional<uint32_t> gestalt(uint32_t selector) const;
+  GestaltTable &gestalt() { return gestalt_; }
   const std::string *param(const std::string &name) const;
 
   void print(const std::string &text);
@@ -93,6 +94,7 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   std::unique_ptr<DeviceManager> devices_;
   InterruptLine irq_;
   std::unique_ptr<PluginHost> plugin_;  // last: shut down first (its threads raise irq_)
+  GestaltTable gestalt_;
   int16_t driver_refnum_ = 0;
   int plugin_depth_ = 0;
 

@@ -9,6 +9,10 @@
 namespace mtb::machine {
 
 class Machine;
+class GuestRam;
+
+// Writes the per-trap stubs GetTrapAddress hands out (low_memory.h kOSTrapStubs...).
+void install_trap_stubs(GuestRam &ram);
 
 std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t pc);
 std::optional<uint32_t> dispatch_host_call(Machine &m, uint16_t word, uint32_t pc);
