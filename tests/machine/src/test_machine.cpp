@@ -37,6 +37,10 @@ RunResult TestMachine::run_image(std::span<const uint8_t> image) {
   return machine_->run_image(image);
 }
 
+void TestMachine::reset_plugin() {
+  if (PluginHost *p = machine_->plugin()) p->reset();
+}
+
 int16_t TestMachine::driver_refnum() const { return machine_->driver_refnum(); }
 uint8_t *TestMachine::ram() { return machine_->ram().host(); }
 uint32_t TestMachine::ram_size() const { return machine_->ram().size(); }

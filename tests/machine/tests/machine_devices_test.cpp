@@ -24,6 +24,8 @@ TEST(MachineDevices, QueueSemanticsWithTestDriver) {
     EXPECT_EQ(plugin.kills, 1);   // _KillIO reached the driver as Control killCode
     EXPECT_EQ(plugin.closes, 1);
     EXPECT_EQ(plugin.execute68k_outside(), 1);  // only legal inside emul_op/interrupt
+    m.reset_plugin();
+    EXPECT_EQ(plugin.resets, 1);
   }
   EXPECT_EQ(plugin.shutdowns, 1);
 }

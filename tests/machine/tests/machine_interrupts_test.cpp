@@ -26,3 +26,39 @@ TEST(MachineInterrupts, DeliveredNestedAndReentrant) {
 
 }  // namespace
 }  // namespace mtb::machine::testing
+
+namespace mtb::machine::testing {
+namespace {
+
+RunResult run_nested(int mode) {
+  FakePlugin plugin;
+  FakePlugin::Scope scope(plugin);
+  MachineOptions o = default_options();
+  o.plugin_entry = &FakePlugin::entry;
+  o.params["mode"] = std::to_string(mode);
+  o.timeout = std::chrono::milliseconds(700);
+  TestMachine m(o);
+  return m.run_program(guest_program("machine_selftest_nested"));
+}
+
+TEST(MachineNestedRunEnds, TimeoutInsideAnInterruptCallbackUnwinds) {
+  RunResult r = run_nested(1);
+  EXPECT_FALSE(r.exited);
+  EXPECT_NE(r.failure.find("timeout"), std::string::npos) << r.failure;
+  EXPECT_LT(r.seconds, 2.0);
+}
+
+TEST(MachineNestedRunEnds, FaultInsideAnInterruptCallbackUnwinds) {
+  RunResult r = run_nested(2);
+  EXPECT_FALSE(r.exited);
+  EXPECT_NE(r.failure.find("illegal instruction 0x4afc"), std::string::npos) << r.failure;
+}
+
+TEST(MachineNestedRunEnds, ExitInsideAnInterruptCallbackEndsTheProgram) {
+  RunResult r = run_nested(3);
+  EXPECT_TRUE(r.exited) << r.failure;
+  EXPECT_EQ(r.exit_code, 42);
+}
+
+}  // namespace
+}  // namespace mtb::machine::testing

@@ -70,6 +70,8 @@ class TestMachine {
   RunResult run_program(const std::string &bin_path);
   RunResult run_image(std::span<const uint8_t> image);
 
+  // Tells the plugin the guest restarted (mtb_plugin_api.reset), as an emulator's reset does.
+  void reset_plugin();
   // The refnum of the plugin's driver (0 when there is no plugin).
   int16_t driver_refnum() const;
   // Direct RAM access for tests that inspect guest state after a run.
