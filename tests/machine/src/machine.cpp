@@ -207,6 +207,9 @@ bool Machine::host_wait(const std::function<bool()> &done) {
 }
 
 bool Machine::wait_for_result(uint32_t result_addr) {
+  if (interrupt_mask(cpu_->sr()) >= 1 && static_cast<int16_t>(ram_.r16(result_addr)) > 0)
+    note("synchronous I/O at interrupt level (SR mask >= 1): completions cannot arrive; a real "
+         "Mac hangs here too");
   return host_wait([&] { return static_cast<int16_t>(ram_.r16(result_addr)) <= 0; });
 }
 

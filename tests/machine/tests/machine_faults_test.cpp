@@ -25,7 +25,7 @@ RunResult run_fault(int fault, std::chrono::milliseconds timeout) {
 
 TEST_P(MachineFaults, EndsWithAClearReport) {
   const FaultCase c = GetParam();
-  RunResult r = run_fault(c.fault, std::chrono::milliseconds(700));
+  RunResult r = run_fault(c.fault, std::chrono::milliseconds(400));
   EXPECT_FALSE(r.exited) << "exit code " << r.exit_code << "\n" << r.output;
   EXPECT_NE(r.failure.find(c.expected), std::string::npos) << r.failure;
   EXPECT_NE(r.failure.find("PC=0x"), std::string::npos) << r.failure;

@@ -36,7 +36,7 @@ RunResult run_nested(int mode) {
   MachineOptions o = default_options();
   o.plugin_entry = &FakePlugin::entry;
   o.params["mode"] = std::to_string(mode);
-  o.timeout = std::chrono::milliseconds(700);
+  o.timeout = std::chrono::milliseconds(400);
   TestMachine m(o);
   return m.run_program(guest_program("machine_selftest_nested"));
 }
