@@ -115,12 +115,12 @@ Serve:
     movem.l %d3-%d4/%a2-%a4,-(%sp)
     move.l  %a0,%a3                 /* the caller's pb: its result is what we return */
     move.l  %a1,%a2                 /* DCE */
-    move.w  %d2,%d3                 /* selector */
+    move.l  %d2,%d3                 /* selector (a whole long: the host reads all of d0) */
     btst    #trapNoQueueBit,ioTrap(%a0)
     beq.s   ServeQueue
 
     /* Immediate call: never queued; no completion routine (Device Manager rule). */
-    move.w  %d3,%d0
+    move.l  %d3,%d0
     EMUL_OP(immediate)
     bra.s   ServeDone
 
@@ -139,7 +139,7 @@ ServeQueue:
 
     move.l  %a4,%a0
     move.l  %a2,%a1
-    move.w  %d3,%d0
+    move.l  %d3,%d0
     EMUL_OP(queued)
     tst.l   %d0
     bgt.s   ServeQueue              /* pending: the host completes it later */

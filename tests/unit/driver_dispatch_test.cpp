@@ -82,6 +82,17 @@ TEST(DriverDispatch, MaxMtuNeedsNoStreamAndStaysInOldUdpBlock) {
     EXPECT_EQ(h.host.get16(BridgeHarness::kPb + 32), 548);
 }
 
+TEST(DriverDispatch, AnUnknownEntrySelectorStillFinishesTheRequest) {
+    BridgeHarness h;
+    h.host.put16(BridgeHarness::kPb + 16, 1);
+    GuestRegs regs;
+    regs.d[0] = 0x007F0002;  // a selector with garbage in its upper half
+    regs.a[0] = BridgeHarness::kPb;
+    h.bridge.emul_op(regs);
+    EXPECT_EQ(static_cast<int32_t>(regs.d[0]), err::controlErr);
+    EXPECT_EQ(h.io_result(), err::controlErr);  // a caller spinning on ioResult is released
+}
+
 TEST(DriverDispatch, StatusAndPrimeAreNotMacTcpCalls) {
     BridgeHarness h;
     GuestRegs regs;

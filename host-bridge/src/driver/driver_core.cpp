@@ -116,7 +116,11 @@ void DriverCore::emul_op(GuestRegs &regs) {
         break;
     }
     default:
+        // Not one of our driver's entries: answer the request anyway, so that a caller waiting
+        // on ioResult is not left spinning forever.
         log_.error("unknown driver entry selector {}", regs.d[0]);
+        if (memory_.contains(regs.a[0], hdr::size))
+            memory_.write16(regs.a[0] + hdr::ioResult.offset, static_cast<uint16_t>(err::controlErr));
         regs.d[0] = as_d0(err::controlErr);
         break;
     }
