@@ -56,7 +56,8 @@ void completion_in_c(TCPiopb *pb)
     reentrant_issue_result = reentrant_pb.ioResult;
 }
 
-static OSErr call(void *pb, short cs_code)
+/* Not inlined: it writes the common header of blocks of every size (36-byte GetAddr too). */
+static __attribute__((noinline)) OSErr call(void *pb, short cs_code)
 {
     TCPiopb *p = pb;
     p->ioCRefNum = ipp;
