@@ -36,6 +36,12 @@ bool AbiHost::call(uint32_t addr, GuestRegs &regs) {
     return failed == 0;
 }
 
+std::optional<uint32_t> AbiHost::read_low_memory32(uint32_t address) {
+    uint8_t bytes[4];
+    if (api_.read_guest == nullptr || api_.read_guest(api_.ctx, address, bytes, 4) != 0) return std::nullopt;
+    return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3];
+}
+
 std::string AbiHost::emulator_name() const {
     switch (api_.emulator) {
     case MTB_EMULATOR_BASILISK2: return "Basilisk II";

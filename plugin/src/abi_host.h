@@ -20,6 +20,7 @@ public:
     void log(LogLevel level, std::string_view line) override;
     bool call(uint32_t addr, GuestRegs &regs) override;
     std::string emulator_name() const override;
+    std::optional<uint32_t> read_low_memory32(uint32_t address) override;
 
     // Which required entries of a host table are missing; empty if it is usable.
     static std::string missing_entries(const mtb_host_api &api);

@@ -42,6 +42,14 @@ public:
         logs.emplace_back(line);
     }
 
+    std::optional<uint32_t> read_low_memory32(uint32_t address) override {
+        if (!low_memory_apart || address != 0x16A) return std::nullopt;
+        return low_memory_ticks;
+    }
+    // Models SheepShaver with RAM away from 0: low memory answered apart from RAM.
+    bool low_memory_apart = false;
+    uint32_t low_memory_ticks = 0;
+
     struct GuestCall {
         uint32_t addr;
         GuestRegs regs;

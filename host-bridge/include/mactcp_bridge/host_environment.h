@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ public:
     virtual void raise_interrupt() = 0;
     virtual std::optional<std::string> pref(std::string_view name) = 0;
     virtual void log(LogLevel level, std::string_view line) = 0;
+    // A long of low memory (0..0x3000) where the host maps it apart from RAM (SheepShaver with
+    // RAM not at 0); empty when the host cannot read it.
+    virtual std::optional<uint32_t> read_low_memory32(uint32_t /*address*/) { return std::nullopt; }
     // For logs and traces: which emulator this is.
     virtual std::string emulator_name() const { return "unknown"; }
 };

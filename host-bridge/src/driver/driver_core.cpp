@@ -67,6 +67,14 @@ DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu)
 
 DriverCore::~DriverCore() { shutdown(); }
 
+uint32_t DriverCore::guest_ticks() {
+    constexpr uint32_t kTicks = 0x16A;
+    if (auto ticks = memory_.read32(kTicks)) return *ticks;
+    if (auto ticks = host_->read_low_memory32(kTicks)) return *ticks;
+    const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch());
+    return static_cast<uint32_t>(since_epoch.count() * 60 / 1000);
+}
+
 void DriverCore::add_service(uint16_t first_cs_code, uint16_t last_cs_code, Service &service) {
     services_.push_back({first_cs_code, last_cs_code, &service});
 }

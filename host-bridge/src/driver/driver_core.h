@@ -75,6 +75,11 @@ public:
 
     bool inside_trap() const { return trap_depth_ > 0; }
 
+    // The guest's Ticks (low-memory 0x16A, 60 Hz), for records stamped in guest time (ICMP
+    // echo). Read through the host where low memory lies outside RAM; if nothing can read it,
+    // a 60 Hz count from the host clock keeps differences meaningful.
+    uint32_t guest_ticks();
+
 private:
     void dispatch_control(GuestRegs &regs);
     Outcome dispatch(Call &call);
