@@ -1,40 +1,121 @@
-// TCP calls (csCodes 30..43).
+// TCP calls (csCodes 30..43). The service is split by job over several files:
+//   tcp_service.cpp   dispatch, TCPCreate, TCPRelease, stream registry, reset
+//   tcp_open.cpp      TCPActiveOpen, TCPPassiveOpen, accepted connections
+//   tcp_send.cpp      TCPSend and the send path (guest RAM -> socket)
+//   tcp_receive.cpp   TCPRcv, TCPNoCopyRcv, TCPRcvBfrReturn and the receive path
+//   tcp_close.cpp     TCPClose, TCPAbort, termination, ULP timer
+//   tcp_status.cpp    TCPStatus, TCPGlobalInfo, TCPExtendedStat
+//   tcp_events.cpp    readiness waits on the network thread, ASR delivery, the outbox
+//   listener_pool.*   shared host listeners;  receive_ring.*  the receive buffer
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <vector>
 
 #include "driver/call.h"
 #include "driver/driver_core.h"
 #include "ip/host_network_info.h"
+#include "tcp/listen_config.h"
+#include "tcp/listener_pool.h"
 #include "tcp/tcp_stream.h"
 
 namespace mtb {
 
+// Guest-visible effects (completions, ASRs) collected while stream state is being changed and
+// run only afterwards: a completion routine or ASR may re-enter the service (new calls, even
+// TCPRelease of this very stream), so no reference into the stream table may live across one.
+class Outbox {
+public:
+    void add(std::function<void()> action) { actions_.push_back(std::move(action)); }
+    void flush();
+    ~Outbox() { flush(); }
+
+private:
+    std::vector<std::function<void()>> actions_;
+};
+
 class TcpService final : public Service {
 public:
-    TcpService(DriverCore &core, const HostNetworkInfo &network) : core_(&core), network_(&network) {}
+    TcpService(DriverCore &core, const HostNetworkInfo &network);
     ~TcpService() override;
     Outcome handle(Call &call) override;
     void reset() override;
 
     std::size_t stream_count() const { return streams_.size(); }
+    std::size_t listener_count() const { return listeners_.size(); }
 
 private:
+    // tcp_service.cpp
     Outcome create(Call &call);
     Outcome release(Call &call, TcpStream &stream);
-    Outcome status(Call &call, TcpStream &stream);
-    Outcome active_open(Call &call, TcpStream &stream);
-
     TcpStream *find(uint32_t stream_ptr);
+    TcpStream *find(uint32_t stream_ptr, uint64_t connection);
     bool overlaps_existing(uint32_t start, uint32_t length) const;
-    void on_connected(uint32_t stream_ptr, RequestId request, int16_t result, uint32_t local_host, uint16_t local_port);
-    void close_socket(TcpStream &stream);
+
+    // tcp_open.cpp
+    Outcome active_open(Call &call, TcpStream &stream);
+    Outcome passive_open(Call &call, TcpStream &stream);
+    void on_connected(uint32_t stream_ptr, uint64_t connection, int16_t result, uint16_t local_port);
+    void on_accepted(uint16_t guest_port, AcceptedConnection connection);
+    void attach(TcpStream &stream, std::shared_ptr<HostTcpSocket> socket, int fd);
+    void start_connection(TcpStream &stream, uint8_t state);
+
+    // tcp_send.cpp
+    Outcome send(Call &call, TcpStream &stream);
+    void push_sends(TcpStream &stream, Outbox &out);
+
+    // tcp_receive.cpp
+    Outcome receive(Call &call, TcpStream &stream, bool no_copy);
+    Outcome buffer_return(Call &call, TcpStream &stream);
+    void pull(TcpStream &stream, Outbox &out);
+    void serve_receives(TcpStream &stream, Outbox &out);
+    bool try_direct_receive(TcpStream &stream, Outbox &out, bool &would_block);
+    void set_receive_timeout(TcpStream &stream, RequestId id, uint8_t seconds);
+
+    // tcp_close.cpp
+    Outcome close(Call &call, TcpStream &stream);
+    Outcome abort(Call &call, TcpStream &stream);
+    void finish_close(TcpStream &stream, Outbox &out);
+    // Ends the connection: every pending request completes with `pending_result`, the socket
+    // closes (reset unless `graceful`), TCPTerminate(reason) if a connection had come up.
+    void terminate(TcpStream &stream, uint16_t reason, int16_t pending_result, Outbox &out, bool graceful = false);
+    void update_ulp_timer(TcpStream &stream);
+    void on_ulp_timeout(uint32_t stream_ptr, uint64_t connection);
+    void close_socket(TcpStream &stream, bool graceful);
+
+    // tcp_status.cpp
+    Outcome status(Call &call, TcpStream &stream);
+    Outcome global_info(Call &call);
+    Outcome extended_stat(Call &call, TcpStream &stream);
+    void write_connection_stats(const TcpStream &stream);
+    void init_connection_stats(const TcpStream &stream);
+
+    // tcp_events.cpp
+    // Runs the data path of one stream: socket -> ring -> receives, sends -> socket, close,
+    // termination, ASRs; arms readiness waits for whatever is blocked.
+    void pump(TcpStream &stream, Outbox &out);
+    void pump(uint32_t stream_ptr, uint64_t connection);
+    void wait_readable(TcpStream &stream);
+    void wait_writable(TcpStream &stream);
+    void queue_asr(const TcpStream &stream, uint16_t event, uint16_t reason, Outbox &out);
+    void complete_later(RequestId id, int16_t result, Outbox &out,
+                        std::function<void(const ParamBlock &)> outputs = {});
 
     DriverCore *core_;
     const HostNetworkInfo *network_;
+    ListenConfig listen_config_;
     std::map<uint32_t, TcpStream> streams_;  // by StreamPtr (= receive buffer address)
+    ListenerPool listeners_;
+    uint64_t next_connection_ = 1;
+
+    // TCPGlobalInfo's TCPStats counters.
+    struct Totals {
+        uint32_t attempted = 0, opened = 0, accepted = 0, closed = 0, aborted = 0;
+        uint64_t bytes_in = 0, bytes_out = 0;
+    } totals_;
 };
 
 }  // namespace mtb

@@ -1,22 +1,51 @@
-// One TCP stream as the guest created it (a stream is not a connection: mactcp-reference 7.1).
+// One TCP stream as the guest created it (a stream is not a connection: mactcp-reference 7.1),
+// with the requests pending on it and the state of its current connection.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "driver/request_table.h"
+#include "driver/timer_queue.h"
+#include "tcp/receive_ring.h"
 
 namespace mtb {
 
-// The host socket of a connection. Owned jointly by the stream (emulation thread) and the
-// network thread's pending operations; the socket object itself is used on the network thread
-// only, which also closes it.
+// The host socket of a connection. The asio object is used on the network thread only (waits,
+// close); the emulation thread does non-blocking recv()/send() on `fd` straight between the
+// socket and guest RAM. Only the network thread closes it, after the emulation thread has
+// dropped its copy of the fd (TcpService::close_socket).
 struct HostTcpSocket {
-    explicit HostTcpSocket(boost::asio::io_context &io) : socket(io) {}
+    HostTcpSocket(boost::asio::io_context &io, int descriptor) : socket(io), fd(descriptor) {}
+    explicit HostTcpSocket(boost::asio::ip::tcp::socket s) : socket(std::move(s)), fd(socket.native_handle()) {}
     boost::asio::ip::tcp::socket socket;
+    const int fd;  // fixed at creation, so the emulation thread never reads the asio object
+};
+
+// Reserved at the start of the receive buffer: the TCPConnectionStats block that TCPStatus's
+// connStatPtr points at (86 bytes, rounded up to keep the ring even).
+inline constexpr uint32_t kConnectionStatsReserve = 88;
+
+struct PendingSend {
+    RequestId id;
+    std::vector<RingPiece> pieces;  // the WDS entries, checked against RAM at issue
+    uint32_t total = 0;
+    uint32_t sent = 0;
+    bool urgent = false;
+};
+
+struct PendingReceive {
+    RequestId id;
+    bool no_copy = false;   // TCPNoCopyRcv (RDS) rather than TCPRcv (copy)
+    uint32_t buffer = 0;    // TCPRcv: destination
+    uint16_t length = 0;    // TCPRcv: its size
+    uint32_t rds = 0;       // TCPNoCopyRcv: the RDS array
+    uint16_t rds_entries = 0;
 };
 
 struct TcpStream {
@@ -27,16 +56,51 @@ struct TcpStream {
     uint32_t notify_proc = 0;
     uint32_t user_data = 0;
     uint32_t a5 = 0;  // A5 at TCPCreate, for ASRs
+    ReceiveRing ring;
 
-    // The connection, if any.
-    uint8_t state = 0;  // tcp_state::*
+    // The connection, if any. `connection` changes with every open, so that events about an
+    // older connection of the same stream are recognised and dropped.
+    uint64_t connection = 0;
+    bool established = false;  // a connection came up (TCPTerminate is owed when it ends)
     uint32_t local_host = 0, remote_host = 0;  // host byte order
     uint16_t local_port = 0, remote_port = 0;
     uint8_t ulp_timeout_seconds = 120;
     bool ulp_timeout_abort = true;
     uint8_t tos = 0, precedence = 0;
     std::shared_ptr<HostTcpSocket> socket;
+    int fd = -1;
+
+    // Opening.
     std::optional<RequestId> open_request;
+    bool passive = false;
+    uint16_t listen_port = 0;  // guest port of the shared listener we wait on
+    uint32_t filter_host = 0;  // passive open: 0 = anyone
+    uint16_t filter_port = 0;
+
+    // Data and closing.
+    std::deque<PendingSend> sends;
+    std::deque<PendingReceive> receives;
+    std::optional<RequestId> close_request;
+    bool close_issued = false;  // TCPClose accepted (later sends: connectionClosing)
+    bool fin_sent = false;      // shutdown(SHUT_WR) done
+    bool peer_fin = false;      // the socket reported end of stream
+    bool closing_reported = false;  // TCPClosing delivered: peer done and all data read
+    bool peer_closed_first = false;
+    bool data_arrival_armed = true;  // TCPDataArrival is edge-triggered
+    bool read_wait = false, write_wait = false;  // a readiness wait is posted
+    std::optional<uint64_t> urgent_begin, urgent_end;  // stream offsets of urgent data
+    bool urgent_announced = false;  // TCPUrgent ASR or urgentFlag delivered for it
+    std::optional<TimerQueue::TimerId> ulp_timer;
+
+    // Counters for TCPStatus, TCPConnectionStats and TCPGlobalInfo.
+    uint64_t bytes_sent = 0, bytes_received = 0;
+    uint32_t sends_done = 0, receives_done = 0;
+    bool connected() const { return fd >= 0; }
+    bool opening() const { return fd < 0 && open_request.has_value(); }
 };
+
+// The connectionState TCPStatus reports (mactcp-reference 7.2), derived from what the host
+// socket told us rather than stored, so it cannot drift from reality.
+uint8_t connection_state(const TcpStream &stream);
 
 }  // namespace mtb

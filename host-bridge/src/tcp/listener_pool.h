@@ -1,0 +1,75 @@
+// Host listening sockets for guest passive opens: ONE listener per guest local port, shared by
+// every stream with a passive open pending on that port (design.md 5, mactcp-reference 10).
+// The listener exists while at least one open waits on it; accepted connections go to the
+// waiting opens in issue order (TcpService applies the remote host/port filters) and a
+// connection no open wants is reset.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "driver/driver_core.h"
+#include "tcp/listen_config.h"
+#include "tcp/tcp_stream.h"
+
+namespace mtb {
+
+struct AcceptedConnection {
+    std::shared_ptr<HostTcpSocket> socket;
+    int fd = -1;
+    uint32_t remote_host = 0, local_host = 0;  // host byte order
+    uint16_t remote_port = 0;
+};
+
+struct ListenWaiter {
+    uint32_t stream_ptr;
+    uint64_t connection;
+};
+
+class ListenerPool {
+public:
+    // Emulation thread: a connection arrived on the listener of `guest_port`.
+    using OnAccept = std::function<void(uint16_t guest_port, AcceptedConnection connection)>;
+
+    ListenerPool(DriverCore &core, const ListenConfig &config, OnAccept on_accept)
+        : core_(&core), config_(&config), on_accept_(std::move(on_accept)) {}
+
+    // Adds a waiter on `guest_port`, creating the host listener if there is none. Port 0 picks
+    // a free port, returned in `guest_port`. Returns noErr or the MacTCP error for the host's
+    // refusal. `local_host` gets the address the guest should see.
+    int16_t join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &local_host);
+    // Removes the waiter; the last one leaving closes the host listener.
+    void leave(uint16_t guest_port, ListenWaiter waiter);
+    // The waiters of `guest_port` in issue order (a copy: callers make guest calls after).
+    std::deque<ListenWaiter> waiters(uint16_t guest_port) const;
+    std::size_t size() const { return listeners_.size(); }
+    void reset();  // guest reset: close every listener
+
+private:
+    struct HostAcceptor {
+        explicit HostAcceptor(boost::asio::io_context &io) : acceptor(io) {}
+        boost::asio::ip::tcp::acceptor acceptor;
+    };
+    struct Listener {
+        uint16_t host_port = 0;
+        uint32_t address = 0;
+        uint64_t id = 0;
+        std::shared_ptr<HostAcceptor> acceptor;
+        std::deque<ListenWaiter> waiters;
+    };
+    void accept_next(std::shared_ptr<HostAcceptor> acceptor, uint16_t guest_port, uint64_t id);  // network thread
+    void close(Listener &listener);
+
+    DriverCore *core_;
+    const ListenConfig *config_;
+    OnAccept on_accept_;
+    std::map<uint16_t, Listener> listeners_;  // by guest port
+    uint64_t next_id_ = 1;
+};
+
+}  // namespace mtb

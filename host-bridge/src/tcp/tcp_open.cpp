@@ -1,0 +1,238 @@
+// TCPActiveOpen and TCPPassiveOpen, and connections coming up.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/address_v4.hpp>
+#include <chrono>
+
+#include "driver/mactcp_codes.h"
+#include "guest/pb_layout.h"
+#include "tcp/host_errors.h"
+#include "tcp/host_socket.h"
+#include "tcp/tcp_service.h"
+#include "tcp/ulp_settings.h"
+
+namespace mtb {
+
+namespace L = layout::tcp;
+using boost::asio::ip::tcp;
+
+namespace {
+constexpr uint8_t kValidTos = 0x20;
+constexpr uint8_t kValidPrecedence = 0x10;
+
+void take_open_options(TcpStream &stream, const ParamBlock &pb) {
+    const auto ulp = ulp_settings(pb, L::open::ulpTimeoutValue, L::open::ulpTimeoutAction, L::open::validityFlags);
+    stream.ulp_timeout_seconds = ulp.seconds;
+    stream.ulp_timeout_abort = ulp.abort;
+    const uint8_t validity = pb.get(L::open::validityFlags);
+    stream.tos = (validity & kValidTos) ? pb.get(L::open::tosFlags) : 0;
+    stream.precedence = (validity & kValidPrecedence) ? pb.get(L::open::precedence) : 0;
+}
+}  // namespace
+
+Outcome TcpService::active_open(Call &call, TcpStream &stream) {
+    const ParamBlock &pb = call.pb;
+    if (stream.connected() || stream.open_request) return err::connectionExists;
+    const uint32_t remote_host = pb.get(L::open::remoteHost);
+    const uint16_t remote_port = pb.get(L::open::remotePort);
+    // The reference requires a destination; a connection to nowhere can only fail to open.
+    if (remote_host == 0 || remote_port == 0) return err::openFailed;
+    if (!core_->outgoing().allows(remote_host)) {
+        core_->log().warning("TCPActiveOpen to {}:{} refused by ippallow", format_ipv4(remote_host), remote_port);
+        return err::openFailed;
+    }
+    const uint16_t local_port = pb.get(L::open::localPort);
+
+    // socket() and bind() never block, so they run here and a refused local port is answered
+    // at once; the asio object that waits for the connect lives on the network thread.
+    int fd = -1;
+    if (local_port != 0) {
+        const BindResult bound = bind_tcp_socket(0, local_port, listen_config_, false);
+        if (bound.fd < 0)
+            return mactcp_result_for(boost::system::error_code(bound.error, boost::system::system_category()),
+                                     HostOperation::bind, core_->log());
+        if (bound.mapped)
+            core_->log().warning("TCPActiveOpen: local port {} refused by the host; using {} (ippportmap)", local_port,
+                                 bound.host_port);
+        fd = bound.fd;
+    } else {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+            return mactcp_result_for(boost::system::error_code(errno, boost::system::system_category()),
+                                     HostOperation::connect, core_->log());
+    }
+
+    take_open_options(stream, pb);
+    stream.connection = next_connection_++;
+    stream.passive = false;
+    stream.remote_host = remote_host;
+    stream.remote_port = remote_port;
+    stream.local_host = network_->address;
+    stream.local_port = local_port;
+    stream.socket = std::make_shared<HostTcpSocket>(core_->net().context(), fd);
+    const RequestId request = core_->begin_pending(call);
+    stream.open_request = request;
+    ++totals_.attempted;
+
+    // TCPActiveOpen has no command timeout: failing to connect within the ULP timeout ends it
+    // with openFailed (what clients expect; exact code unconfirmed, mactcp-reference 7.3) when
+    // the action is abort; with "report" the TCPULPTimeout ASR fires and the host's own SYN
+    // timeout ends the attempt.
+    const uint32_t stream_ptr = stream.stream_ptr;
+    const uint64_t connection = stream.connection;
+    std::function<void()> on_timeout;
+    on_timeout = [this, stream_ptr, connection, request] {
+        TcpStream *s = find(stream_ptr, connection);
+        if (s == nullptr || s->open_request != request) return;
+        if (s->ulp_timeout_abort) {
+            on_connected(stream_ptr, connection, err::openFailed, 0);
+            return;
+        }
+        Outbox out;
+        queue_asr(*s, tcp_event::ulpTimeout, 0, out);
+        core_->set_request_timeout(request, std::chrono::seconds(s->ulp_timeout_seconds), [this, stream_ptr, connection] {
+            on_connected(stream_ptr, connection, err::openFailed, 0);
+        });
+    };
+    core_->set_request_timeout(request, std::chrono::seconds(stream.ulp_timeout_seconds), on_timeout);
+
+    const tcp::endpoint remote(boost::asio::ip::address_v4(remote_host), remote_port);
+    core_->net().post([this, socket = stream.socket, remote, stream_ptr, connection] {
+        boost::system::error_code ec;
+        socket->socket.assign(tcp::v4(), socket->fd, ec);
+        if (ec) {
+            ::close(socket->fd);
+            core_->post_event([this, stream_ptr, connection] { on_connected(stream_ptr, connection, err::openFailed, 0); });
+            return;
+        }
+        socket->socket.async_connect(remote, [this, socket, stream_ptr, connection](const boost::system::error_code &error) {
+            if (error == boost::asio::error::operation_aborted) return;  // closed by abort/release/timeout
+            uint16_t port = 0;
+            if (!error) {
+                boost::system::error_code ignored;
+                port = socket->socket.local_endpoint(ignored).port();
+            }
+            // Errors are mapped (and unknown ones logged) on the emulation thread.
+            core_->post_event([this, stream_ptr, connection, error, port] {
+                on_connected(stream_ptr, connection, mactcp_result_for(error, HostOperation::connect, core_->log()), port);
+            });
+        });
+    });
+    return kPending;
+}
+
+void TcpService::on_connected(uint32_t stream_ptr, uint64_t connection, int16_t result, uint16_t local_port) {
+    TcpStream *stream = find(stream_ptr, connection);
+    if (stream == nullptr || !stream->open_request || stream->connected()) return;
+    Outbox out;
+    if (result != err::noErr) {
+        // Refused, unreachable or timed out: the open fails (requests queued behind it too)
+        // and the stream is back to no connection. No TCPTerminate: none came up.
+        terminate(*stream, 0, result, out);
+        return;
+    }
+    const RequestId request = *stream->open_request;
+    stream->open_request.reset();
+    stream->local_port = local_port;
+    ++totals_.opened;
+    attach(*stream, stream->socket, stream->socket->fd);
+    complete_later(request, err::noErr, out,
+                   [local_host = stream->local_host, local_port](const ParamBlock &pb) {
+                       pb.set(L::open::localHost, local_host);
+                       pb.set(L::open::localPort, local_port);
+                   });
+    pump(*stream, out);
+}
+
+void TcpService::attach(TcpStream &stream, std::shared_ptr<HostTcpSocket> socket, int fd) {
+    stream.socket = std::move(socket);
+    stream.fd = fd;
+    stream.established = true;
+    configure_connection(fd);
+}
+
+// The command timeout (byte 35) bounds the wait for a connection attempt; 0 = forever.
+Outcome TcpService::passive_open(Call &call, TcpStream &stream) {
+    const ParamBlock &pb = call.pb;
+    if (stream.connected() || stream.open_request) return err::connectionExists;
+    const uint32_t stream_ptr = stream.stream_ptr;
+    const uint64_t connection = next_connection_++;
+    uint16_t guest_port = pb.get(L::open::localPort);
+    uint32_t local_host = 0;
+    const int16_t joined = listeners_.join(guest_port, {stream_ptr, connection}, local_host);
+    if (joined != err::noErr) return joined;
+    if (local_host == 0) local_host = network_->address;  // listening on every interface
+
+    take_open_options(stream, pb);
+    stream.connection = connection;
+    stream.passive = true;
+    stream.listen_port = guest_port;
+    stream.filter_host = pb.get(L::open::remoteHost);
+    stream.filter_port = pb.get(L::open::remotePort);
+    stream.local_host = local_host;
+    stream.local_port = guest_port;
+    stream.remote_host = 0;
+    stream.remote_port = 0;
+    // Visible while the open is pending (NCSA `listen` spins on localPort, MacPython reads
+    // both right after issuing the call: client-call-sequences 4.2).
+    pb.set(L::open::localHost, local_host);
+    pb.set(L::open::localPort, guest_port);
+    const RequestId request = core_->begin_pending(call);
+    stream.open_request = request;
+
+    if (const auto timeout = command_timeout(pb.get(L::open::commandTimeoutValue))) {
+        core_->set_request_timeout(request, *timeout, [this, stream_ptr, connection] {
+            TcpStream *s = find(stream_ptr, connection);
+            if (s == nullptr || !s->opening()) return;
+            Outbox out;
+            terminate(*s, 0, err::commandTimeout, out);
+        });
+    }
+    return kPending;
+}
+
+// A connection reached a shared listener: the first pending open (in issue order) whose
+// remote host/port filters accept it gets it; if none does, the connection is reset.
+void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection) {
+    for (const ListenWaiter &waiter : listeners_.waiters(guest_port)) {
+        TcpStream *stream = find(waiter.stream_ptr, waiter.connection);
+        if (stream == nullptr || !stream->opening() || !core_->is_pending(*stream->open_request)) {
+            listeners_.leave(guest_port, waiter);  // a stale waiter (KillIO, reset)
+            continue;
+        }
+        if (stream->filter_host != 0 && stream->filter_host != connection.remote_host) continue;
+        if (stream->filter_port != 0 && stream->filter_port != connection.remote_port) continue;
+        listeners_.leave(guest_port, waiter);
+        const RequestId request = *stream->open_request;
+        stream->open_request.reset();
+        stream->passive = false;
+        stream->listen_port = 0;
+        stream->remote_host = connection.remote_host;
+        stream->remote_port = connection.remote_port;
+        if (connection.local_host != 0) stream->local_host = connection.local_host;
+        ++totals_.accepted;
+        attach(*stream, connection.socket, connection.fd);
+        Outbox out;
+        complete_later(request, err::noErr, out,
+                       [remote_host = connection.remote_host, remote_port = connection.remote_port,
+                        local_host = stream->local_host, local_port = stream->local_port](const ParamBlock &pb) {
+                           pb.set(L::open::remoteHost, remote_host);
+                           pb.set(L::open::remotePort, remote_port);
+                           pb.set(L::open::localHost, local_host);
+                           pb.set(L::open::localPort, local_port);
+                       });
+        pump(*stream, out);
+        return;
+    }
+    core_->log().info("TCP connection from {}:{} to guest port {} matches no pending open: reset",
+                      format_ipv4(connection.remote_host), connection.remote_port, guest_port);
+    core_->net().post([socket = std::move(connection.socket)] {
+        boost::system::error_code ignored;
+        socket->socket.set_option(boost::asio::socket_base::linger(true, 0), ignored);
+        socket->socket.close(ignored);
+    });
+}
+
+}  // namespace mtb

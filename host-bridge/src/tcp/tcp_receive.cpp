@@ -1,0 +1,276 @@
+// TCPRcv, TCPNoCopyRcv, TCPRcvBfrReturn and the receive path: socket -> guest RAM with one copy
+// (recv() straight into the caller's TCPRcv buffer when nothing is buffered, else into the
+// stream's receive buffer, which TCPNoCopyRcv lends out), never more than the buffer has room for.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "driver/mactcp_codes.h"
+#include "guest/pb_layout.h"
+#include "tcp/host_errors.h"
+#include "tcp/tcp_service.h"
+#include "tcp/ulp_settings.h"
+
+namespace mtb {
+
+namespace L = layout::tcp;
+namespace E = layout::data_entry;
+
+namespace {
+// Socket reads per pump: bounds the time one busy stream holds the emulation thread.
+constexpr int kMaxReadsPerPump = 64;
+constexpr uint32_t kMaxRdsPiece = 65535;  // rdsEntry.length is 16 bits
+
+void write_flags(const ParamBlock &pb, bool urgent, bool mark) {
+    // mactcp-reference 3.2.1 (unconfirmed positions): byte 33 = mark, 34 = urgent (UI headers),
+    // 35 = mark too. Exact for UI-built apps and the Guide-89 tables, harmless to filler bytes.
+    pb.set(L::receive::markFlag, mark ? 1 : 0);
+    pb.set(L::receive::urgentFlag, urgent ? 1 : 0);
+    pb.set(L::receive::markFlagOldHeaders, mark ? 1 : 0);
+}
+}  // namespace
+
+// State matrix (mactcp-reference 7.10): no connection -> connectionDoesntExist. While opening
+// (Listen/SYN) the receive waits until the connection is up (CHOICE: the reference calls this
+// plausible; it lets a server queue its first TCPRcv right behind TCPPassiveOpen). After the
+// peer's FIN with every byte delivered -> connectionClosing. After our own TCPClose receives
+// stay legal (half-close).
+Outcome TcpService::receive(Call &call, TcpStream &stream, bool no_copy) {
+    const ParamBlock &pb = call.pb;
+    if (!stream.connected() && !stream.opening()) return err::connectionDoesntExist;
+    PendingReceive receive;
+    receive.no_copy = no_copy;
+    if (no_copy) {
+        receive.rds = pb.get(L::receive::rdsPtr);
+        receive.rds_entries = pb.get(L::receive::rdsLength);
+        if (receive.rds_entries == 0) return err::invalidLength;
+        if (receive.rds == 0) return err::invalidBufPtr;
+        // Room for rdsLength entries plus the terminating zero word (mactcp-reference 4).
+        if (!core_->memory().contains(receive.rds, uint32_t{receive.rds_entries} * E::size + 2)) return err::invalidBufPtr;
+    } else {
+        receive.buffer = pb.get(L::receive::rcvBuff);
+        receive.length = pb.get(L::receive::rcvBuffLen);
+        if (receive.length == 0) return err::invalidLength;
+        if (receive.buffer == 0 || !core_->memory().contains(receive.buffer, receive.length)) return err::invalidBufPtr;
+    }
+    if (stream.connected() && stream.peer_fin && stream.ring.unread() == 0) return err::connectionClosing;
+
+    receive.id = core_->begin_pending(call);
+    if (const auto timeout = command_timeout(pb.get(L::receive::commandTimeoutValue))) {
+        const uint32_t stream_ptr = stream.stream_ptr;
+        core_->set_request_timeout(receive.id, *timeout, [this, stream_ptr, id = receive.id] {
+            // No data within the command timeout (data would have completed it at once).
+            if (TcpStream *s = find(stream_ptr)) s->data_arrival_armed = true;  // a receive completed
+            core_->complete(id, err::commandTimeout);
+        });
+    }
+    stream.receives.push_back(receive);
+    Outbox out;
+    pump(stream, out);
+    return kPending;
+}
+
+// TCPRcvBfrReturn: the identical RDS a TCPNoCopyRcv filled. Pieces never lent, returned twice or
+// altered -> invalidRDS, touching nothing. With no connection the pieces are still reclaimed and
+// the Guide's connectionDoesntExist is answered (mactcp-reference 7.6).
+Outcome TcpService::buffer_return(Call &call, TcpStream &stream) {
+    const uint32_t rds = call.pb.get(L::receive::rdsPtr);
+    if (rds == 0) return err::invalidRDS;
+    std::vector<RingPiece> pieces;
+    for (uint64_t entry = rds;; entry += E::size) {
+        if (entry > UINT32_MAX || pieces.size() > stream.ring.capacity()) return err::invalidRDS;
+        const auto length = core_->memory().read16(static_cast<uint32_t>(entry));
+        if (!length) return err::invalidRDS;
+        if (*length == 0) break;
+        const auto ptr = core_->memory().read32(static_cast<uint32_t>(entry) + E::ptr.offset);
+        if (!ptr) return err::invalidRDS;
+        pieces.push_back({*ptr, *length});
+    }
+    if (!stream.ring.give_back(rds, pieces)) return err::invalidRDS;
+    if (!stream.connected()) return err::connectionDoesntExist;
+    Outbox out;
+    pump(stream, out);  // room again: take more from the socket
+    return err::noErr;
+}
+
+// One copy: with nothing buffered, a TCPRcv at the head of the queue reads the socket straight
+// into the caller's buffer, bounded by the buffer's free space (the window) as well.
+bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out, bool &would_block) {
+    if (stream.ring.unread() != 0 || stream.receives.empty() || stream.urgent_end) return false;
+    const PendingReceive &receive = stream.receives.front();
+    if (receive.no_copy || !core_->is_pending(receive.id)) return false;
+    if (::sockatmark(stream.fd) == 1) return false;  // urgent byte next: through the ring
+    const uint32_t limit = std::min<uint32_t>(receive.length, stream.ring.free_space());
+    if (limit == 0) return false;
+    auto bytes = core_->memory().bytes(receive.buffer, limit);
+    if (!bytes) return false;
+    const ssize_t n = ::recv(stream.fd, bytes->data(), limit, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        would_block = true;
+        return false;
+    }
+    if (n <= 0) return false;  // EOF and errors are handled by the ring read that follows
+    stream.bytes_received += static_cast<uint64_t>(n);
+    totals_.bytes_in += static_cast<uint64_t>(n);
+    ++stream.receives_done;
+    stream.data_arrival_armed = true;
+    complete_later(receive.id, err::noErr, out, [n](const ParamBlock &pb) {
+        pb.set(L::receive::rcvBuffLen, static_cast<uint16_t>(n));
+        write_flags(pb, false, false);
+    });
+    stream.receives.pop_front();
+    return true;
+}
+
+void TcpService::pull(TcpStream &stream, Outbox &out) {
+    bool would_block = false;
+    for (int round = 0; round < kMaxReadsPerPump; ++round) {
+        serve_receives(stream, out);
+        if (!stream.connected() || stream.peer_fin) break;
+        if (try_direct_receive(stream, out, would_block)) continue;
+        if (would_block) break;
+        if (stream.ring.free_space() == 0) break;  // window closed: resumes when the app reads
+        // SO_OOBINLINE: recv() stops in front of the urgent byte; at the mark it is read alone,
+        // so its stream offset is known exactly.
+        const bool at_mark = ::sockatmark(stream.fd) == 1;
+        const RingPiece piece = stream.ring.writable(at_mark ? 1 : UINT32_MAX);
+        auto bytes = core_->memory().bytes(piece.address, piece.length);
+        if (!bytes) break;
+        const ssize_t n = ::recv(stream.fd, bytes->data(), piece.length, MSG_DONTWAIT);
+        if (n > 0) {
+            if (at_mark) {
+                // Urgent data is everything unread up to and including the mark byte (a host
+                // socket only marks the last urgent byte).
+                if (!stream.urgent_end) {
+                    stream.urgent_begin = stream.ring.read_offset();
+                    stream.urgent_announced = false;
+                }
+                stream.urgent_end = stream.ring.write_offset() + static_cast<uint64_t>(n);
+            }
+            stream.ring.commit_write(static_cast<uint32_t>(n));
+            stream.bytes_received += static_cast<uint64_t>(n);
+            totals_.bytes_in += static_cast<uint64_t>(n);
+            continue;
+        }
+        if (n == 0) {
+            stream.peer_fin = true;
+            if (!stream.fin_sent) stream.peer_closed_first = true;
+            break;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            would_block = true;
+            break;
+        }
+        // ECONNRESET and friends: the peer reset the connection (TCPTerminate reason 2).
+        const int16_t result = mactcp_result_for(boost::system::error_code(errno, boost::system::system_category()),
+                                                 HostOperation::receive, core_->log());
+        terminate(stream, termin_reason::remoteAbort, result, out);
+        return;
+    }
+    if (!stream.connected()) return;
+    serve_receives(stream, out);
+
+    // Notifications for data nobody asked for yet.
+    const bool receive_pending = !stream.receives.empty();
+    if (!receive_pending && stream.urgent_end && !stream.urgent_announced) {
+        stream.urgent_announced = true;
+        queue_asr(stream, tcp_event::urgent, 0, out);
+    }
+    if (!receive_pending && stream.ring.unread() > 0 && stream.data_arrival_armed) {
+        stream.data_arrival_armed = false;  // edge-triggered: again after a receive completes
+        queue_asr(stream, tcp_event::dataArrival, 0, out);
+    }
+    // TCPClosing: the peer is done AND all its data has been delivered (mactcp-reference 5.4).
+    if (stream.peer_fin && stream.ring.unread() == 0 && !stream.closing_reported) {
+        stream.closing_reported = true;
+        queue_asr(stream, tcp_event::closing, 0, out);
+    }
+    if (would_block) wait_readable(stream);
+}
+
+// Hands buffered data to the receives at the head of the queue, in order. Urgent data is never
+// delivered together with normal data (mactcp-reference 7.6): a delivery stops at either edge of
+// the urgent range; the first urgent delivery carries urgentFlag (unless TCPUrgent announced
+// it), the one ending with the mark byte carries markFlag.
+void TcpService::serve_receives(TcpStream &stream, Outbox &out) {
+    while (!stream.receives.empty()) {
+        const PendingReceive receive = stream.receives.front();
+        if (!core_->is_pending(receive.id)) {  // timed out or killed
+            stream.receives.pop_front();
+            continue;
+        }
+        const uint32_t unread = stream.ring.unread();
+        if (unread == 0) {
+            if (!stream.peer_fin) break;
+            complete_later(receive.id, err::connectionClosing, out);
+            stream.receives.pop_front();
+            continue;
+        }
+        uint32_t limit = unread;
+        bool urgent = false;
+        const uint64_t read = stream.ring.read_offset();
+        if (stream.urgent_end) {
+            if (*stream.urgent_begin > read) {
+                limit = static_cast<uint32_t>(std::min<uint64_t>(limit, *stream.urgent_begin - read));
+            } else {
+                urgent = true;
+                limit = static_cast<uint32_t>(std::min<uint64_t>(limit, *stream.urgent_end - read));
+            }
+        }
+        uint32_t delivered = 0;
+        if (receive.no_copy) {
+            std::vector<RingPiece> pieces;
+            for (RingPiece piece : stream.ring.readable(limit)) {
+                while (piece.length > 0 && pieces.size() < receive.rds_entries) {
+                    const uint32_t length = std::min(piece.length, kMaxRdsPiece);
+                    pieces.push_back({piece.address, length});
+                    piece.address += length;
+                    piece.length -= length;
+                }
+            }
+            // rdsLength entries at most, then the zero length word right after the last used.
+            GuestMemory &memory = core_->memory();
+            for (std::size_t i = 0; i < pieces.size(); ++i) {
+                const uint32_t entry = receive.rds + static_cast<uint32_t>(i) * E::size;
+                memory.write16(entry, static_cast<uint16_t>(pieces[i].length));
+                memory.write32(entry + E::ptr.offset, pieces[i].address);
+                delivered += pieces[i].length;
+            }
+            memory.write16(receive.rds + static_cast<uint32_t>(pieces.size()) * E::size, 0);
+            stream.ring.lend(delivered, receive.rds, std::move(pieces));
+        } else {
+            limit = std::min<uint32_t>(limit, receive.length);
+            for (const RingPiece &piece : stream.ring.readable(limit)) {
+                auto from = core_->memory().bytes(piece.address, piece.length);
+                auto to = core_->memory().bytes(receive.buffer + delivered, piece.length);
+                if (!from || !to) break;
+                std::memmove(to->data(), from->data(), piece.length);
+                delivered += piece.length;
+            }
+            stream.ring.consume(delivered);
+        }
+        bool urgent_flag = false, mark_flag = false;
+        if (urgent) {
+            urgent_flag = !stream.urgent_announced;
+            stream.urgent_announced = true;
+            if (stream.ring.read_offset() >= *stream.urgent_end) {
+                mark_flag = true;
+                stream.urgent_begin.reset();
+                stream.urgent_end.reset();
+            }
+        }
+        ++stream.receives_done;
+        stream.data_arrival_armed = true;
+        complete_later(receive.id, err::noErr, out, [no_copy = receive.no_copy, delivered, urgent_flag, mark_flag](const ParamBlock &pb) {
+            if (!no_copy) pb.set(L::receive::rcvBuffLen, static_cast<uint16_t>(delivered));
+            write_flags(pb, urgent_flag, mark_flag);
+        });
+        stream.receives.pop_front();
+    }
+}
+
+}  // namespace mtb
