@@ -1,25 +1,182 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+//
+// UDP streams: create (ports), release, status, MTU, dispatch. Sending is in udp_send.cpp,
+// receiving in udp_receive.cpp.
 #include "udp/udp_service.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <iterator>
+#include <utility>
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "udp/udp_socket.h"
 
 namespace mtb {
+
+namespace L = layout::udp;
 
 namespace {
 constexpr uint32_t kIpUdpHeaders = 20 + 8;
 // Every IP host must reassemble 576-byte datagrams: 576 - 28 (mactcp-reference 3.3).
 constexpr uint16_t kOffSubnetMtu = 548;
+constexpr uint32_t kMinReceiveBuffer = 2048;  // mactcp-reference 7.1
+// MacTCP itself listens on UDP port 520 (RIP), so creating a stream there always fails with
+// duplicateSocket (mactcp-reference 7.8). Kept for fidelity: no client can have relied on it.
+constexpr uint16_t kRipPort = 520;
+
+int16_t result_for_bind_error(int error, uint16_t port, Logger &log) {
+    switch (error) {
+    case EADDRINUSE:
+        return err::duplicateSocket;
+    case EACCES:
+    case EPERM:
+        // Ports below 1024 need privileges on most hosts; ippportmap covers TCP listens only.
+        log.warning("UDP port {}: the host refuses to bind it (privileged port?)", port);
+        return err::duplicateSocket;
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+        log.warning("UDP port {}: out of host sockets", port);
+        return err::insufficientResources;
+    default:
+        log.error("UDP port {}: bind failed, errno {}", port, error);
+        return err::duplicateSocket;
+    }
+}
 }  // namespace
 
+UdpService::UdpService(DriverCore &core, const HostNetworkInfo &network) : core_(&core), network_(&network) {
+    // Like TCP listens (design.md section 5), UDP streams accept datagrams from loopback peers
+    // and from hosts the stream has written to (what a NAT lets back in), unless `ipplisten`
+    // opens the bridge to the network.
+    const auto listen = core.host().pref("ipplisten");
+    accept_from_anyone_ = listen && !listen->empty() && *listen != "loopback";
+}
+
+UdpService::~UdpService() = default;
+
 Outcome UdpService::handle(Call &call) {
-    switch (static_cast<CsCode>(call.cs_code)) {
+    const auto cs = static_cast<CsCode>(call.cs_code);
+    switch (cs) {
+    case CsCode::udpCreate: return create(call, false);
+    case CsCode::udpMultiCreate: return create(call, true);
     case CsCode::udpMaxMTUSize: return max_mtu(call);
+    default: break;
+    }
+    if (call.cs_code < static_cast<uint16_t>(CsCode::udpCreate) || call.cs_code > static_cast<uint16_t>(CsCode::udpMultiRead))
+        return err::controlErr;
+    UdpStream *stream = find(call.pb.get(L::stream));
+    if (stream == nullptr) return err::invalidStreamPtr;
+    switch (cs) {
+    case CsCode::udpRead: return read(call, *stream, false);
+    case CsCode::udpMultiRead: return read(call, *stream, true);
+    case CsCode::udpBfrReturn: return bfr_return(call, *stream);
+    case CsCode::udpWrite: return write(call, *stream, false);
+    case CsCode::udpMultiSend: return write(call, *stream, true);
+    case CsCode::udpRelease: return release(call, *stream);
+    case CsCode::udpStatus: return status(call, *stream);
     default: return err::controlErr;
     }
 }
+
+UdpStream *UdpService::find(uint32_t stream_ptr) {
+    const auto found = streams_.find(stream_ptr);
+    return found == streams_.end() ? nullptr : &found->second;
+}
+
+UdpStream *UdpService::find(uint32_t stream_ptr, uint64_t serial) {
+    UdpStream *stream = find(stream_ptr);
+    return stream != nullptr && stream->serial == serial ? stream : nullptr;
+}
+
+bool UdpService::overlaps_existing(uint32_t start, uint32_t length) const {
+    const uint64_t end = uint64_t{start} + length;
+    auto next = streams_.lower_bound(start);
+    if (next != streams_.end() && next->first < end) return true;
+    if (next != streams_.begin()) {
+        const UdpStream &previous = std::prev(next)->second;
+        if (uint64_t{previous.area.base()} + previous.area.length() > start) return true;
+    }
+    return false;
+}
+
+// UDPCreate binds one host socket on localPort (0: the kernel picks a free port, returned in
+// the pb). UDPMultiCreate binds every port of localPort..endingPort; an empty or inverted range
+// or a start of 0 is refused with invalidLength (the reference names no error for it; the
+// range is the call's length argument).
+Outcome UdpService::create(Call &call, bool multi) {
+    const ParamBlock &pb = call.pb;
+    const uint32_t buffer = pb.get(L::create::rcvBuff);
+    const uint32_t length = pb.get(L::create::rcvBuffLen);
+    if (buffer == 0) return err::invalidBufPtr;
+    if (length < kMinReceiveBuffer) return err::invalidLength;
+    if (!core_->memory().contains(buffer, length)) return err::invalidBufPtr;
+    if (overlaps_existing(buffer, length)) return err::streamAlreadyOpen;
+
+    uint16_t first = pb.get(L::create::localPort);
+    uint16_t last = first;
+    if (multi) {
+        last = pb.get(L::create::endingPort);
+        if (first == 0 || last < first) return err::invalidLength;
+    }
+    if (first != 0 && first <= kRipPort && kRipPort <= last) return err::duplicateSocket;
+
+    std::vector<udp_socket::Opened> opened;
+    for (uint32_t port = first; port <= last; ++port) {
+        const udp_socket::Opened socket = udp_socket::open_bound(static_cast<uint16_t>(port));
+        if (socket.fd < 0) {
+            for (const auto &done : opened) udp_socket::close_fd(done.fd);
+            return result_for_bind_error(socket.error, static_cast<uint16_t>(port), core_->log());
+        }
+        opened.push_back(socket);
+    }
+
+    UdpStream &stream = streams_.try_emplace(buffer, buffer, length).first->second;
+    stream.stream_ptr = buffer;
+    stream.serial = next_serial_++;
+    stream.notify_proc = pb.get(L::create::notifyProc);
+    stream.user_data = pb.get(L::create::userDataPtr);
+    stream.a5 = call.a5;
+    stream.first_port = opened.front().port;
+    stream.last_port = opened.back().port;
+    for (const auto &socket : opened)
+        stream.sockets.push_back(std::make_shared<HostUdpSocket>(core_->net().context(), socket.fd, socket.port));
+    for (const auto &socket : stream.sockets) arm_wait(stream, socket);
+
+    pb.set(L::stream, buffer);
+    pb.set(L::create::localPort, stream.first_port);
+    core_->log().debug("{} stream 0x{:08x} ({} bytes) port {}..{}", multi ? "UDPMultiCreate" : "UDPCreate", buffer,
+                       length, stream.first_port, stream.last_port);
+    return err::noErr;
+}
+
+// Pending reads end with connectionTerminated (mactcp-reference 7.1); the buffer is handed back
+// at 32/36 for the app to dispose. Datagrams still handed out go with it.
+Outcome UdpService::release(Call &call, UdpStream &stream) {
+    const uint32_t stream_ptr = stream.stream_ptr;
+    std::vector<RequestId> reads;
+    for (const PendingRead &read : stream.reads) reads.push_back(read.request);
+    call.pb.set(L::release::rcvBuff, stream.area.base());
+    call.pb.set(L::release::rcvBuffLen, stream.area.length());
+    if (stream.dropped_full + stream.dropped_too_big + stream.dropped_filtered != 0) {
+        core_->log().info("UDP stream 0x{:08x} released: {} datagrams received, {} sent, dropped {} (buffer full), "
+                          "{} (larger than the buffer), {} (not from loopback or a host written to)",
+                          stream_ptr, stream.received, stream.sent, stream.dropped_full, stream.dropped_too_big,
+                          stream.dropped_filtered);
+    }
+    close_sockets(stream);
+    streams_.erase(stream_ptr);  // before any completion: its routine may call us again
+    for (RequestId request : reads) core_->complete(request, err::connectionTerminated);
+    return err::noErr;
+}
+
+// UDPStatus is defined in the headers but no layout is documented anywhere (reference 3.3,
+// open question 3). We answer noErr for an open stream (invalidStreamPtr otherwise, from the
+// lookup) and write nothing: any output would be a guess, and bytes past 51 are off limits.
+Outcome UdpService::status(Call &, UdpStream &) { return err::noErr; }
 
 // On-subnet (and local: loopback, our own address) destinations get the outward link's MTU
 // minus the IP and UDP headers, i.e. the largest payload that is not fragmented — 1472 on
@@ -34,8 +191,25 @@ uint16_t UdpService::max_mtu_size(uint32_t destination) const {
 
 Outcome UdpService::max_mtu(Call &call) {
     // No stream is needed: the call works on a bare UDPiopb (client-call-sequences 5.9).
-    call.pb.set(layout::udp::mtu::mtuSize, max_mtu_size(call.pb.get(layout::udp::mtu::remoteHost)));
+    call.pb.set(L::mtu::mtuSize, max_mtu_size(call.pb.get(L::mtu::remoteHost)));
     return err::noErr;
+}
+
+// The network thread owns the descriptors' waits and closes them; the stream forgets them first,
+// so the emulation thread can no longer use a descriptor number the kernel may hand out again.
+void UdpService::close_sockets(UdpStream &stream) {
+    for (auto &socket : stream.sockets) {
+        core_->net().post([socket] {
+            boost::system::error_code ignored;
+            socket->waiter.close(ignored);
+        });
+    }
+    stream.sockets.clear();
+}
+
+void UdpService::reset() {
+    for (auto &[stream_ptr, stream] : streams_) close_sockets(stream);
+    streams_.clear();
 }
 
 }  // namespace mtb

@@ -1,27 +1,62 @@
-// UDP calls (csCodes 20..29).
+// UDP calls (csCodes 20..29): streams, datagrams in the guest's receive buffer, ASRs.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
 
 #include "driver/call.h"
 #include "driver/driver_core.h"
 #include "ip/host_network_info.h"
+#include "udp/udp_stream.h"
 
 namespace mtb {
 
 class UdpService final : public Service {
 public:
-    UdpService(DriverCore &core, const HostNetworkInfo &network) : core_(&core), network_(&network) {}
+    UdpService(DriverCore &core, const HostNetworkInfo &network);
+    ~UdpService() override;
     Outcome handle(Call &call) override;
-    void reset() override {}
+    void reset() override;
 
     // Largest UDP payload that avoids fragmentation towards `destination` (host byte order).
     uint16_t max_mtu_size(uint32_t destination) const;
+    std::size_t stream_count() const { return streams_.size(); }
 
 private:
+    // udp_service.cpp: streams.
+    Outcome create(Call &call, bool multi);
+    Outcome release(Call &call, UdpStream &stream);
+    Outcome status(Call &call, UdpStream &stream);
     Outcome max_mtu(Call &call);
+    UdpStream *find(uint32_t stream_ptr);
+    UdpStream *find(uint32_t stream_ptr, uint64_t serial);
+    bool overlaps_existing(uint32_t start, uint32_t length) const;
+    void close_sockets(UdpStream &stream);
+
+    // udp_send.cpp: UDPWrite, UDPMultiSend.
+    Outcome write(Call &call, UdpStream &stream, bool multi);
+
+    // udp_receive.cpp: UDPRead, UDPMultiRead, UDPBfrReturn, arrivals and ASRs.
+    Outcome read(Call &call, UdpStream &stream, bool multi);
+    Outcome bfr_return(Call &call, UdpStream &stream);
+    void arm_wait(UdpStream &stream, const std::shared_ptr<HostUdpSocket> &socket);
+    void on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr<HostUdpSocket> socket);
+    void drain(UdpStream &stream, HostUdpSocket &socket);
+    void store(UdpStream &stream, HostUdpSocket &socket, uint32_t length);
+    void drop(UdpStream &stream, HostUdpSocket &socket, uint64_t &counter, const char *why, uint32_t length);
+    void report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUdpSocket &socket);
+    void serve_reads(uint32_t stream_ptr, uint64_t serial);
+    void on_read_timeout(uint32_t stream_ptr, uint64_t serial, RequestId request);
+    void write_read_outputs(const ParamBlock &pb, UdpStream &stream, const Datagram &datagram, bool multi);
+    void call_asr(uint32_t stream_ptr, uint64_t serial, uint16_t event, const struct IcmpReport *report);
 
     DriverCore *core_;
     const HostNetworkInfo *network_;
+    bool accept_from_anyone_ = false;  // `ipplisten` other than loopback
+    uint64_t next_serial_ = 1;
+    std::map<uint32_t, UdpStream> streams_;  // by StreamPtr (= receive buffer address)
 };
 
 }  // namespace mtb

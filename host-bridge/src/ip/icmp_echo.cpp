@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ip/icmp_echo.h"
+
+#include <arpa/inet.h>
+#include <linux/icmp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "driver/mactcp_codes.h"
+#include "driver/scratch_layout.h"
+#include "guest/pb_layout.h"
+#include "ip/icmp_packet.h"
+
+namespace mtb {
+
+namespace E = layout::icmp_echo;
+
+namespace {
+
+constexpr uint32_t kMaxEchoPayload = 65535 - 20 - icmp_packet::kHeaderSize;
+// The timeout's units are unconfirmed (reference 3.4, "probably seconds"): seconds it is,
+// and 0 or a negative value means this default, as the ULP timeout's 0 means a default.
+constexpr int kDefaultTimeoutSeconds = 5;
+
+int open_icmp(int type) { return ::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP); }
+
+}  // namespace
+
+IcmpEcho::IcmpEcho(DriverCore &core) : core_(&core), packet_(65536) {
+    preference_ = core.host().pref("ippicmp").value_or("auto");
+}
+
+IcmpEcho::~IcmpEcho() = default;
+
+const char *IcmpEcho::mode_name(Mode mode) {
+    switch (mode) {
+    case Mode::datagram: return "ICMP datagram socket";
+    case Mode::raw: return "raw ICMP socket";
+    default: return "none";
+    }
+}
+
+IcmpEcho::Mode IcmpEcho::mode() {
+    if (!tried_) open_socket();
+    return mode_;
+}
+
+// Unprivileged ICMP datagram sockets work when net.ipv4.ping_group_range covers our group;
+// raw sockets need CAP_NET_RAW. Tried once, in that order (the pref may force one or none).
+bool IcmpEcho::open_socket() {
+    tried_ = true;
+    int fd = -1;
+    int datagram_error = 0, raw_error = 0;
+    if (preference_ == "auto" || preference_ == "datagram") {
+        fd = open_icmp(SOCK_DGRAM);
+        if (fd >= 0) mode_ = Mode::datagram;
+        else datagram_error = errno;
+    }
+    if (fd < 0 && (preference_ == "auto" || preference_ == "raw")) {
+        fd = open_icmp(SOCK_RAW);
+        if (fd >= 0) {
+            mode_ = Mode::raw;
+            // Only echo replies: a raw socket otherwise sees every ICMP message of the host.
+            icmp_filter filter{~(1u << ICMP_ECHOREPLY)};
+            ::setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof filter);
+            identifier_ = static_cast<uint16_t>(::getpid() ^ 0x4D54);
+        } else {
+            raw_error = errno;
+        }
+    }
+    if (fd < 0) {
+        mode_ = Mode::none;
+        if (preference_ == "off")
+            core_->log().warning("ICMP echo disabled (ippicmp=off): ipctlEchoICMP answers icmpEchoTimeoutErr");
+        else
+            core_->log().warning("ICMP echo unavailable: the host forbids ICMP datagram sockets ({}; see "
+                                 "net.ipv4.ping_group_range) and raw sockets ({}): ipctlEchoICMP answers "
+                                 "icmpEchoTimeoutErr",
+                                 datagram_error ? std::strerror(datagram_error) : "not tried",
+                                 raw_error ? std::strerror(raw_error) : "not tried");
+        return false;
+    }
+    socket_ = std::make_shared<Socket>(core_->net().context(), fd);
+    core_->log().info("ICMP echo through a {}", mode_name(mode_));
+    return true;
+}
+
+uint32_t IcmpEcho::ticks() { return core_->guest_ticks(); }
+
+uint16_t IcmpEcho::next_sequence() {
+    do {
+        ++sequence_;
+    } while (pending_.count(sequence_) != 0);
+    return sequence_;
+}
+
+Outcome IcmpEcho::echo(Call &call) {
+    const ParamBlock &pb = call.pb;
+    GuestMemory &memory = core_->memory();
+    const uint32_t destination = pb.get(E::dest);
+    const uint16_t length = pb.get(E::dataLength);
+    const uint32_t data = pb.get(E::dataPtr);
+    // The data is one WDS entry (reference 3.4): a bad one is the WDS error.
+    const auto payload = memory.bytes(data, length);
+    if (length != 0 && (data == 0 || !payload)) return err::invalidWDS;
+    if (length > kMaxEchoPayload) return err::ipNoFragMemErr;
+    if (pb.get(E::optLength) != 0) core_->log().debug("ipctlEchoICMP: IP options ignored");
+
+    // Requests whose routine is gone (KillIO) no longer wait for their replies.
+    for (auto it = pending_.begin(); it != pending_.end();) it = core_->is_pending(it->second.id) ? std::next(it) : pending_.erase(it);
+
+    Request request;
+    request.pb = pb.address();
+    request.destination = destination;
+    request.user_data = pb.get(E::userDataPtr);
+    request.icmp_completion = pb.get(E::icmpCompletion);
+    request.io_completion = call.completion;
+    request.async = call.async;
+    request.a5 = call.a5;
+    request.ticks_out = ticks();
+    request.id = core_->begin_pending(call);
+    const uint16_t sequence = next_sequence();
+    pending_.emplace(sequence, request);
+
+    const int16_t timeout = pb.get_signed(E::timeout);
+    const int seconds = timeout > 0 ? timeout : kDefaultTimeoutSeconds;
+    core_->set_request_timeout(request.id, std::chrono::seconds(seconds),
+                               [this, sequence] { finish(sequence, err::icmpEchoTimeoutErr, {}); });
+
+    // Requests that cannot leave the host end at once, logged, with the timeout result (the
+    // app would see nothing else after waiting); both completion routines still run.
+    if (!core_->outgoing().allows(destination)) {
+        core_->log().warning("ipctlEchoICMP to {}.{}.{}.{} refused by ippallow", destination >> 24,
+                             (destination >> 16) & 255, (destination >> 8) & 255, destination & 255);
+        finish(sequence, err::icmpEchoTimeoutErr, {});
+        return kPending;
+    }
+    if (mode() == Mode::none) {
+        finish(sequence, err::icmpEchoTimeoutErr, {});
+        return kPending;
+    }
+    const std::span<const uint8_t> bytes = payload ? std::span<const uint8_t>(*payload) : std::span<const uint8_t>();
+    auto header = icmp_packet::echo_request_header(identifier_, sequence, bytes);
+    iovec parts[2] = {{header.data(), header.size()}, {const_cast<uint8_t *>(bytes.data()), bytes.size()}};
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(destination);
+    msghdr message{};
+    message.msg_name = &to;
+    message.msg_namelen = sizeof to;
+    message.msg_iov = parts;
+    message.msg_iovlen = bytes.empty() ? 1 : 2;
+    if (::sendmsg(socket_->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+        const int error = errno;
+        core_->log().info("ipctlEchoICMP to {}.{}.{}.{}: send failed: {}", destination >> 24, (destination >> 16) & 255,
+                          (destination >> 8) & 255, destination & 255, std::strerror(error));
+        finish(sequence, error == ENETUNREACH ? err::ipRouteErr : err::icmpEchoTimeoutErr, {});
+        return kPending;
+    }
+    arm_wait();
+    return kPending;
+}
+
+void IcmpEcho::arm_wait() {
+    if (!socket_ || socket_->waiting) return;
+    socket_->waiting = true;
+    core_->net().post([this, socket = socket_] {
+        socket->waiter.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                                  [this, weak = std::weak_ptr<Socket>(socket)](const boost::system::error_code &ec) {
+                                      if (ec) return;
+                                      core_->post_event([this, weak] { on_readable(weak); });
+                                  });
+    });
+}
+
+void IcmpEcho::on_readable(std::weak_ptr<Socket> weak) {
+    if (weak.lock() != socket_ || !socket_) return;  // closed by a reset since
+    socket_->waiting = false;
+    take_replies();
+    if (socket_ && !pending_.empty()) arm_wait();
+}
+
+void IcmpEcho::take_replies() {
+    for (int taken = 0; taken < 64 && socket_; ++taken) {
+        sockaddr_in from{};
+        socklen_t from_length = sizeof from;
+        const ssize_t length = ::recvfrom(socket_->fd, packet_.data(), packet_.size(), MSG_DONTWAIT,
+                                          reinterpret_cast<sockaddr *>(&from), &from_length);
+        if (length < 0) return;
+        const bool raw = mode_ == Mode::raw;
+        const auto reply = icmp_packet::parse_echo_reply(std::span<const uint8_t>(packet_.data(), static_cast<size_t>(length)), raw);
+        if (!reply) continue;
+        // Datagram sockets: the kernel matched the identifier (it chose it) and strips the IP
+        // header; raw sockets see every reply on the host, so ours are picked by identifier.
+        if (raw && reply->identifier != identifier_) continue;
+        const uint32_t source = raw ? reply->source : ntohl(from.sin_addr.s_addr);
+        const auto found = pending_.find(reply->sequence);
+        if (found == pending_.end() || found->second.destination != source) continue;
+        // The payload lives in packet_, which nothing else writes until finish() returns.
+        finish(reply->sequence, err::noErr, reply->payload);
+    }
+}
+
+// Echoed payloads go to the driver's scratch area, round-robin, so a reply's echoedData stays
+// readable after completion until later replies need the room. Longer payloads than the area
+// are reported truncated to it (the round trip and success are what ping apps show).
+uint32_t IcmpEcho::store_echoed(std::span<const uint8_t> payload, uint32_t &length) {
+    GuestCallbacks &callbacks = core_->callbacks();
+    length = 0;
+    if (payload.empty() || !callbacks.has_driver()) return 0;
+    length = std::min<uint32_t>(static_cast<uint32_t>(payload.size()), scratch::echoDataSize);
+    if (length < payload.size())
+        core_->log().info("ipctlEchoICMP: echoed data truncated to {} of {} bytes", length, payload.size());
+    if (echo_cursor_ + length > scratch::echoDataSize) echo_cursor_ = 0;
+    const uint32_t address = callbacks.scratch() + scratch::echoData + echo_cursor_;
+    if (!core_->memory().write(address, payload.data(), length)) {
+        length = 0;
+        return 0;
+    }
+    echo_cursor_ = (echo_cursor_ + length + 1) & ~1u;  // keep each payload on an even address
+    return address;
+}
+
+// Completes the request: result fields, ioResult, then ioCompletion (async calls, by
+// DriverCore), then icmpCompletion — C convention like ioCompletion, pb on the stack. Whether
+// real MacTCP calls both is unconfirmed (reference 3.4): each non-NIL routine runs once, and
+// once only when both are the same routine.
+void IcmpEcho::finish(uint16_t sequence, int16_t result, std::span<const uint8_t> payload) {
+    const auto found = pending_.find(sequence);
+    if (found == pending_.end()) return;
+    const Request request = found->second;
+    pending_.erase(found);
+    const uint32_t ticks_in = result == err::noErr ? ticks() : 0;
+    uint32_t echoed_length = 0;
+    const uint32_t echoed = result == err::noErr ? store_echoed(payload, echoed_length) : 0;
+    const bool completed = core_->complete(request.id, result, [&](const ParamBlock &pb) {
+        pb.set(E::echoRequestOut, request.ticks_out);
+        pb.set(E::echoReplyIn, ticks_in);
+        pb.set(E::echoedDataLength, static_cast<uint16_t>(echoed_length));
+        pb.set(E::echoedDataPtr, echoed);
+        pb.set(E::replyOptions, 0);
+        pb.set(E::replyUserDataPtr, request.user_data);
+    });
+    if (!completed || request.icmp_completion == 0) return;
+    if (request.async && request.icmp_completion == request.io_completion) return;  // already called
+    core_->deliver([this, request, result] {
+        core_->callbacks().completion(core_->memory(), request.icmp_completion, request.pb, result, request.a5);
+    });
+}
+
+void IcmpEcho::reset() {
+    pending_.clear();
+    if (socket_) {
+        core_->net().post([socket = socket_] {
+            boost::system::error_code ignored;
+            socket->waiter.close(ignored);
+        });
+        socket_.reset();
+    }
+    tried_ = false;
+    mode_ = Mode::none;
+    echo_cursor_ = 0;
+}
+
+}  // namespace mtb

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// Receiving: the network thread waits for readability and posts an event; the emulation thread
+// then takes datagrams from the socket straight into the stream's receive buffer, never more
+// than it has room for, and hands them to pending reads (or raises UDPDataArrival).
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+
+#include "driver/mactcp_codes.h"
+#include "driver/scratch_layout.h"
+#include "guest/pb_layout.h"
+#include "udp/icmp_report.h"
+#include "udp/udp_service.h"
+#include "udp/udp_socket.h"
+
+namespace mtb {
+
+namespace L = layout::udp;
+
+namespace {
+
+// Datagrams taken per readiness event, so a flood cannot hold the emulation thread; the wait
+// is re-armed and completes at once while more are queued.
+constexpr int kDrainBudget = 256;
+
+// UDPRead timeouts below the documented 2-second minimum (clients pass 1) are raised to it,
+// as the real driver's minimum implies; 0 means no timeout.
+constexpr uint16_t kMinReadTimeoutSeconds = 2;
+
+bool is_loopback(uint32_t host) { return (host >> 24) == 127; }
+
+// Logged on the 1st, 10th, 100th... drop at warning level, every drop at info level.
+bool is_power_of_ten(uint64_t n) {
+    while (n >= 10 && n % 10 == 0) n /= 10;
+    return n == 1;
+}
+
+}  // namespace
+
+// Zero-length datagrams take no room (reference 7.8); the pointer a read returns for them is
+// the end of the receive buffer, which no stored datagram can start at. BfrReturn of it is
+// accepted while zero-length datagrams are out (apps need not return them, some do).
+static uint32_t zero_length_pointer(const UdpStream &stream) { return stream.area.base() + stream.area.length(); }
+
+// One datagram record per 4 bytes of buffer at most: bounds the queue of zero-length
+// datagrams, which take no room, the way real MacTCP's in-buffer bookkeeping would.
+static std::size_t max_queued(const UdpStream &stream) { return std::max<std::size_t>(stream.area.length() / 4, 1); }
+
+Outcome UdpService::read(Call &call, UdpStream &stream, bool multi) {
+    while (!stream.reads.empty() && !core_->is_pending(stream.reads.front().request)) stream.reads.pop_front();
+    if (!stream.queued.empty() && stream.reads.empty()) {
+        const Datagram datagram = stream.queued.front();
+        stream.queued.pop_front();
+        if (datagram.length != 0)
+            stream.handed_out.emplace(datagram.address, datagram);
+        else
+            ++stream.zero_length_handed_out;
+        stream.data_arrival_armed = true;
+        write_read_outputs(call.pb, stream, datagram, multi);
+        return err::noErr;
+    }
+    const uint16_t timeout = call.pb.get(L::receive::timeOut);
+    const RequestId request = core_->begin_pending(call);
+    stream.reads.push_back({request, multi});
+    if (timeout != 0) {
+        const auto seconds = std::chrono::seconds(std::max(timeout, kMinReadTimeoutSeconds));
+        core_->set_request_timeout(request, seconds, [this, stream_ptr = stream.stream_ptr, serial = stream.serial, request] {
+            on_read_timeout(stream_ptr, serial, request);
+        });
+    }
+    return kPending;
+}
+
+void UdpService::on_read_timeout(uint32_t stream_ptr, uint64_t serial, RequestId request) {
+    if (UdpStream *stream = find(stream_ptr, serial)) {
+        auto &reads = stream->reads;
+        reads.erase(std::remove_if(reads.begin(), reads.end(), [&](const PendingRead &r) { return r.request == request; }),
+                    reads.end());
+    }
+    core_->complete(request, err::commandTimeout);
+}
+
+void UdpService::write_read_outputs(const ParamBlock &pb, UdpStream &stream, const Datagram &datagram, bool multi) {
+    pb.set(L::receive::remoteHost, datagram.remote_host);
+    pb.set(L::receive::remotePort, datagram.remote_port);
+    pb.set(L::receive::rcvBuff, datagram.length != 0 ? datagram.address : zero_length_pointer(stream));
+    pb.set(L::receive::rcvBuffLen, static_cast<uint16_t>(datagram.length));
+    if (multi) {  // bytes 52..57: UDPMultiRead's block only (DriverCore gives others 52 bytes)
+        pb.set(L::receive::destHost, datagram.local_host != 0 ? datagram.local_host : network_->address);
+        pb.set(L::receive::destPort, datagram.local_port);
+    }
+}
+
+// The pointer must be one a read handed out and not yet returned (reference 6: invalidBufPtr
+// for "UDP buffer returned that the user does not own"), so a second return of the same
+// datagram fails too.
+Outcome UdpService::bfr_return(Call &call, UdpStream &stream) {
+    const uint32_t address = call.pb.get(L::bfr_return::rcvBuff);
+    const auto found = stream.handed_out.find(address);
+    if (found != stream.handed_out.end()) {
+        stream.area.release(address);
+        stream.handed_out.erase(found);
+        return err::noErr;
+    }
+    if (address == zero_length_pointer(stream) && stream.zero_length_handed_out > 0) {
+        --stream.zero_length_handed_out;
+        return err::noErr;
+    }
+    return err::invalidBufPtr;
+}
+
+void UdpService::arm_wait(UdpStream &stream, const std::shared_ptr<HostUdpSocket> &socket) {
+    if (socket->waiting) return;
+    socket->waiting = true;
+    core_->net().post([this, socket, stream_ptr = stream.stream_ptr, serial = stream.serial] {
+        socket->waiter.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                                  [this, weak = std::weak_ptr<HostUdpSocket>(socket), stream_ptr,
+                                   serial](const boost::system::error_code &ec) {
+                                      if (ec) return;  // closed: the stream is gone
+                                      core_->post_event([this, weak, stream_ptr, serial] {
+                                          on_readable(stream_ptr, serial, weak);
+                                      });
+                                  });
+    });
+}
+
+void UdpService::on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr<HostUdpSocket> weak) {
+    // Only a socket the live stream still owns may be used: a released stream's descriptor may
+    // already be closed (and its number reused) by the network thread.
+    const std::shared_ptr<HostUdpSocket> socket = weak.lock();
+    UdpStream *stream = find(stream_ptr, serial);
+    if (!socket || stream == nullptr ||
+        std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
+        return;
+    socket->waiting = false;
+    report_icmp_errors(stream_ptr, serial, *socket);  // may run ASRs
+    stream = find(stream_ptr, serial);
+    if (stream == nullptr || std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
+        return;
+    drain(*stream, *socket);
+    arm_wait(*stream, socket);
+    serve_reads(stream_ptr, serial);
+}
+
+void UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
+    for (int taken = 0; taken < kDrainBudget; ++taken) {
+        const udp_socket::Arrival next = udp_socket::peek(socket.fd);
+        if (next.length < 0) {
+            if (next.error == EAGAIN || next.error == EWOULDBLOCK) return;
+            if (next.error == EINTR || next.error == ECONNREFUSED || next.error == EHOSTUNREACH ||
+                next.error == ENETUNREACH || next.error == EHOSTDOWN || next.error == ENONET || next.error == EPROTO)
+                continue;  // an ICMP error's pending socket error, reported via the error queue
+            core_->log().error("UDP stream 0x{:08x}: receive failed, errno {}", stream.stream_ptr, next.error);
+            return;
+        }
+        const uint32_t length = static_cast<uint32_t>(next.length);
+        if (!accept_from_anyone_ && !is_loopback(next.remote_host) && !stream.contacted.count(next.remote_host))
+            drop(stream, socket, stream.dropped_filtered, "from a host the stream never wrote to (ipplisten)", length);
+        else if (length > stream.area.length())
+            drop(stream, socket, stream.dropped_too_big, "larger than the whole receive buffer", length);
+        else
+            store(stream, socket, length);
+    }
+}
+
+// A datagram that does not fit is dropped, as a network would drop it, never read past the
+// buffer: the reference implies the drop (7.8), and leaving it queued on the host would hand
+// the app stale datagrams later.
+void UdpService::store(UdpStream &stream, HostUdpSocket &socket, uint32_t length) {
+    Datagram datagram;
+    if (stream.queued.size() >= max_queued(stream)) {
+        drop(stream, socket, stream.dropped_full, "receive buffer full (too many datagrams)", length);
+        return;
+    }
+    std::span<uint8_t> into;
+    if (length != 0) {
+        const auto address = stream.area.allocate(length);
+        const auto bytes = address ? core_->memory().bytes(*address, length) : std::nullopt;
+        if (!bytes) {
+            if (address) stream.area.release(*address);
+            drop(stream, socket, stream.dropped_full, "receive buffer full", length);
+            return;
+        }
+        datagram.address = *address;
+        into = *bytes;
+    }
+    const udp_socket::Arrival arrival = udp_socket::take(socket.fd, into);
+    if (arrival.length < 0 || static_cast<uint32_t>(arrival.length) != length) {
+        if (datagram.address != 0) stream.area.release(datagram.address);
+        return;
+    }
+    datagram.length = length;
+    datagram.remote_host = arrival.remote_host;
+    datagram.remote_port = arrival.remote_port;
+    datagram.local_host = arrival.local_host;
+    datagram.local_port = socket.port;
+    stream.queued.push_back(datagram);
+    ++stream.received;
+}
+
+void UdpService::drop(UdpStream &stream, HostUdpSocket &socket, uint64_t &counter, const char *why, uint32_t length) {
+    const udp_socket::Arrival dropped = udp_socket::take(socket.fd, {});
+    ++counter;
+    const LogLevel level = is_power_of_ten(counter) ? LogLevel::warning : LogLevel::info;
+    core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}.{}.{}.{}:{}: {} ({} so far)",
+                     stream.stream_ptr, socket.port, length, dropped.remote_host >> 24, (dropped.remote_host >> 16) & 255,
+                     (dropped.remote_host >> 8) & 255, dropped.remote_host & 255, dropped.remote_port, why, counter);
+}
+
+// Port unreachable and friends, queued on the socket by IP_RECVERR, become UDPICMPReceived.
+void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUdpSocket &socket) {
+    for (int taken = 0; taken < kDrainBudget; ++taken) {
+        const auto error = udp_socket::take_error(socket.fd);
+        if (!error) return;
+        if (error->origin != 2 /* SO_EE_ORIGIN_ICMP */) continue;
+        const auto type = report_type_for(error->type, error->code);
+        if (!type) continue;
+        IcmpReport report;
+        report.stream = stream_ptr;
+        report.local_host = network_->address;
+        report.local_port = socket.port;
+        report.remote_host = error->remote_host;
+        report.remote_port = error->remote_port;
+        report.report_type = *type;
+        // parmProblem: the offending byte's offset in the IP header (ICMP's pointer field).
+        if (*type == icmp_report_type::parmProblem) report.optional_info = static_cast<uint16_t>(error->info >> 24);
+        core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}.{}.{}.{}:{}", stream_ptr, error->type,
+                          error->code, report.remote_host >> 24, (report.remote_host >> 16) & 255,
+                          (report.remote_host >> 8) & 255, report.remote_host & 255, report.remote_port);
+        call_asr(stream_ptr, serial, udp_event::icmpReceived, &report);
+        if (find(stream_ptr, serial) == nullptr) return;  // released from inside the ASR
+    }
+}
+
+// Hands queued datagrams to pending reads, oldest first; with none pending, raises
+// UDPDataArrival once until a read completes again (edge triggered, like TCP's).
+// Every completion and ASR may run guest code that calls us again, so the stream is looked up
+// afresh after each.
+void UdpService::serve_reads(uint32_t stream_ptr, uint64_t serial) {
+    for (;;) {
+        UdpStream *stream = find(stream_ptr, serial);
+        if (stream == nullptr) return;
+        while (!stream->reads.empty() && !core_->is_pending(stream->reads.front().request)) stream->reads.pop_front();
+        if (stream->queued.empty()) return;
+        if (stream->reads.empty()) {
+            if (!stream->data_arrival_armed || stream->notify_proc == 0) return;
+            stream->data_arrival_armed = false;
+            call_asr(stream_ptr, serial, udp_event::dataArrival, nullptr);
+            continue;
+        }
+        const PendingRead read = stream->reads.front();
+        stream->reads.pop_front();
+        const Datagram datagram = stream->queued.front();
+        stream->queued.pop_front();
+        if (datagram.length != 0)
+            stream->handed_out.emplace(datagram.address, datagram);
+        else
+            ++stream->zero_length_handed_out;
+        stream->data_arrival_armed = true;
+        core_->complete(read.request, err::noErr, [this, stream, &datagram, &read](const ParamBlock &pb) {
+            write_read_outputs(pb, *stream, datagram, read.multi);
+        });
+    }
+}
+
+// The ASR runs through the driver's Pascal trampoline with A5 from UDPCreate. Its icmpMsg
+// argument is never NIL: one client dereferences it for every event (client-call-sequences
+// 5.8), so events other than ICMP get a report holding the stream and its local address with
+// every other field 0 (the reference suggests 0 for them; the value is unconfirmed).
+void UdpService::call_asr(uint32_t stream_ptr, uint64_t serial, uint16_t event, const IcmpReport *icmp) {
+    const UdpStream *stream = find(stream_ptr, serial);
+    if (stream == nullptr || stream->notify_proc == 0) return;
+    IcmpReport report;
+    if (icmp != nullptr) {
+        report = *icmp;
+    } else {
+        report.stream = stream_ptr;
+        report.local_host = network_->address;
+        report.local_port = stream->first_port;
+    }
+    core_->deliver([this, report, event, routine = stream->notify_proc, user_data = stream->user_data, a5 = stream->a5] {
+        GuestCallbacks &callbacks = core_->callbacks();
+        if (!callbacks.has_driver()) return;
+        const uint32_t record = callbacks.scratch() + scratch::icmpReport;
+        // Written just before the call: the record is shared and valid only during it.
+        write_icmp_report(core_->memory(), record, report);
+        callbacks.udp_asr(core_->memory(), routine, report.stream, event, user_data, record, a5);
+    });
+}
+
+}  // namespace mtb

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// UDPWrite and UDPMultiSend: one datagram gathered from the guest's WDS, sent at once on the
+// emulation thread straight from guest RAM (sendmsg with one iovec per WDS entry).
+#include <sys/uio.h>
+
+#include <array>
+#include <cerrno>
+
+#include "driver/mactcp_codes.h"
+#include "guest/pb_layout.h"
+#include "udp/udp_service.h"
+#include "udp/udp_socket.h"
+
+namespace mtb {
+
+namespace L = layout::udp;
+namespace E = layout::data_entry;
+
+namespace {
+
+constexpr uint32_t kMaxWdsEntries = 6;         // mactcp-reference 4: more ⇒ invalidWDS
+constexpr uint32_t kMaxUdpPayload = 65535 - 28;  // what one IPv4 datagram can carry
+
+// Errors an earlier datagram's ICMP message leaves on the socket (IP_RECVERR sets sk_err);
+// they belong to that datagram, already reported through the error queue, not to this one.
+bool is_deferred_icmp_error(int error) {
+    return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH || error == EHOSTDOWN ||
+           error == ENONET || error == EPROTO || error == ETIMEDOUT;
+}
+
+int16_t result_for_send_error(int error, Logger &log, uint32_t host, uint16_t port) {
+    switch (error) {
+    case 0: return err::noErr;
+    // The host's send queue is full: the reference's "too many UDP datagrams queued".
+    case EAGAIN:
+    case ENOBUFS:
+    case ENOMEM: return err::insufficientResources;
+    case EMSGSIZE: return err::ipNoFragMemErr;
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case EACCES:
+    case EPERM:
+    case EINVAL:
+    case EADDRNOTAVAIL: return err::ipRouteErr;
+    default:
+        log.error("UDP send to {}.{}.{}.{}:{} failed, errno {}", host >> 24, (host >> 16) & 255, (host >> 8) & 255,
+                  host & 255, port, error);
+        return err::ipRouteErr;
+    }
+}
+
+}  // namespace
+
+Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
+    const ParamBlock &pb = call.pb;
+    GuestMemory &memory = core_->memory();
+    const uint32_t wds = pb.get(L::send::wdsPtr);
+    if (wds == 0) return err::invalidWDS;
+
+    // The WDS: entries until a zero length (only its 2-byte length word is read), at most six.
+    std::array<iovec, kMaxWdsEntries> parts{};
+    uint32_t count = 0;
+    uint64_t total = 0;
+    for (uint32_t index = 0;; ++index) {
+        const uint64_t entry = uint64_t{wds} + uint64_t{index} * E::size;
+        if (entry > UINT32_MAX) return err::invalidWDS;
+        const auto length = memory.read16(static_cast<uint32_t>(entry) + E::length.offset);
+        if (!length) return err::invalidWDS;
+        if (*length == 0) break;
+        if (index == kMaxWdsEntries) return err::invalidWDS;
+        const auto pointer = memory.read32(static_cast<uint32_t>(entry) + E::ptr.offset);
+        if (!pointer) return err::invalidWDS;
+        const auto bytes = memory.bytes(*pointer, *length);
+        if (!bytes) return err::invalidWDS;
+        parts[count++] = iovec{bytes->data(), bytes->size()};
+        total += *length;
+    }
+    // The Guide's limit is 8,192 bytes, its result list says invalidLength above 65,535; what
+    // lies between is sent when IPv4 can carry it, else it is the fragmentation pool's error.
+    if (total > 65535) return err::invalidLength;
+    if (total > kMaxUdpPayload) return err::ipNoFragMemErr;
+
+    // UDPMultiSend picks the source port at 52 (0: the range's first); UDPWrite on a multiport
+    // stream sends from its first port (unconfirmed: the Guide says Multi "must be used"; we
+    // are lenient). A port outside the stream's range has no socket: connectionDoesntExist.
+    uint16_t port = stream.first_port;
+    if (multi && pb.get(L::send::localPort) != 0) port = pb.get(L::send::localPort);
+    if (port < stream.first_port || port > stream.last_port) return err::connectionDoesntExist;
+    HostUdpSocket &socket = *stream.sockets.at(port - stream.first_port);
+
+    const uint32_t host = pb.get(L::send::remoteHost);
+    const uint16_t remote_port = pb.get(L::send::remotePort);
+    // No datagram can go to port 0 or to "this host, any address".
+    if (host == 0 || remote_port == 0) return err::ipRouteErr;
+    if (!core_->outgoing().allows(host)) {
+        core_->log().warning("UDPWrite to {}.{}.{}.{}:{} refused by ippallow", host >> 24, (host >> 16) & 255,
+                             (host >> 8) & 255, host & 255, remote_port);
+        return err::ipRouteErr;
+    }
+
+    // Checksum flag 0: send with a zero checksum field (SO_NO_CHECK) where the host allows it.
+    const int checksum_off = pb.get(L::send::checkSum) == 0 ? 1 : 0;
+    if (socket.checksum_off != checksum_off) {
+        if (udp_socket::set_no_checksum(socket.fd, checksum_off != 0))
+            socket.checksum_off = checksum_off;
+        else
+            core_->log().debug("UDPWrite: the host cannot send without checksums; sending with one");
+    }
+
+    const std::span<const iovec> gathered(parts.data(), count);
+    int error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    if (is_deferred_icmp_error(error)) error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
+    if (result != err::noErr) return result;
+    stream.contacted.insert(host);
+    ++stream.sent;
+    return err::noErr;
+}
+
+}  // namespace mtb

@@ -1,0 +1,75 @@
+// One UDP stream as the guest created it: its host sockets, its receive buffer and its queues.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+#include "driver/request_table.h"
+#include "udp/receive_area.h"
+
+namespace mtb {
+
+// A bound host UDP socket. The emulation thread does every recvmsg/sendmsg on `fd` (straight
+// between the socket and guest RAM); the network thread only waits on `waiter` and closes it.
+// `fd` stays valid until the network thread closes `waiter`, which happens only after the
+// stream has dropped its reference (see UdpService::close_sockets).
+struct HostUdpSocket {
+    HostUdpSocket(boost::asio::io_context &io, int native, uint16_t local_port)
+        : waiter(io, native), fd(native), port(local_port) {}
+    boost::asio::posix::stream_descriptor waiter;  // network thread only
+    const int fd;
+    const uint16_t port;     // host byte order; the guest sees the same number
+    bool waiting = false;    // emulation thread: a readiness wait is armed
+    int checksum_off = 0;    // emulation thread: current SO_NO_CHECK setting
+};
+
+// A datagram stored in the receive buffer (or a zero-length one, which takes no space).
+struct Datagram {
+    uint32_t address = 0;  // guest address inside the receive buffer (0 for zero length)
+    uint32_t length = 0;
+    uint32_t remote_host = 0;  // host byte order
+    uint16_t remote_port = 0;
+    uint32_t local_host = 0;   // the address and port it arrived on (UDPMultiRead)
+    uint16_t local_port = 0;
+};
+
+struct PendingRead {
+    RequestId request;
+    bool multi;  // UDPMultiRead: also report destHost/destPort (bytes 52..57)
+};
+
+struct UdpStream {
+    UdpStream(uint32_t buffer, uint32_t length) : area(buffer, length) {}
+
+    // Guest-visible identity (UDPCreate). The StreamPtr is the receive buffer's address.
+    uint32_t stream_ptr = 0;
+    uint64_t serial = 0;  // tells a re-created stream at the same address from the old one
+    uint32_t notify_proc = 0;
+    uint32_t user_data = 0;
+    uint32_t a5 = 0;      // A5 at UDPCreate, for ASRs
+    uint16_t first_port = 0, last_port = 0;  // one port, or a UDPMultiCreate range
+
+    // One socket per local port, in port order.
+    std::vector<std::shared_ptr<HostUdpSocket>> sockets;
+
+    ReceiveArea area;
+    std::deque<Datagram> queued;               // arrived, not yet read
+    std::map<uint32_t, Datagram> handed_out;   // read, awaiting UDPBfrReturn (by address)
+    uint64_t zero_length_handed_out = 0;       // see UdpService::bfr_return
+    std::deque<PendingRead> reads;             // oldest first
+
+    bool data_arrival_armed = true;  // UDPDataArrival is edge triggered (reset by a read)
+    std::unordered_set<uint32_t> contacted;  // hosts written to (receive filter, ipplisten)
+
+    // Counters for the logs.
+    uint64_t dropped_full = 0, dropped_too_big = 0, dropped_filtered = 0;
+    uint64_t received = 0, sent = 0;
+};
+
+}  // namespace mtb
