@@ -112,7 +112,19 @@ bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out, bool &would_
         would_block = true;
         return false;
     }
-    if (n <= 0) return false;  // EOF and errors are handled by the ring read that follows
+    if (n == 0) {
+        stream.peer_fin = true;
+        if (!stream.fin_sent) stream.peer_closed_first = true;
+        return true;
+    }
+    if (n < 0) {
+        if (errno == EINTR) return true;
+        // A socket error is reported once only: handle it here (a second recv would see EOF).
+        const int16_t result = mactcp_result_for(boost::system::error_code(errno, boost::system::system_category()),
+                                                 HostOperation::receive, core_->log());
+        terminate(stream, termin_reason::remoteAbort, result, out);
+        return true;
+    }
     stream.bytes_received += static_cast<uint64_t>(n);
     totals_.bytes_in += static_cast<uint64_t>(n);
     ++stream.receives_done;
@@ -132,6 +144,7 @@ void TcpService::pull(TcpStream &stream, Outbox &out) {
         if (!stream.connected() || stream.peer_fin) break;
         if (try_direct_receive(stream, out, would_block)) continue;
         if (would_block) break;
+        if (!stream.connected()) return;
         if (stream.ring.free_space() == 0) break;  // window closed: resumes when the app reads
         // SO_OOBINLINE: recv() stops in front of the urgent byte; at the mark it is read alone,
         // so its stream offset is known exactly.
