@@ -33,6 +33,8 @@ std::string_view cs_code_name(uint16_t cs_code) {
     case CsCode::tcpExtendedStat: return "TCPExtendedStat";
     case CsCode::tcpRelease: return "TCPRelease";
     case CsCode::tcpGlobalInfo: return "TCPGlobalInfo";
+    case CsCode::dnrCall: return "DNRCall";
+    case CsCode::dnrLast: break;
     }
     return "unknown";
 }

@@ -35,6 +35,13 @@ enum class CsCode : uint16_t {
     tcpExtendedStat = 41,
     tcpRelease = 42,
     tcpGlobalInfo = 43,
+    // Private to MacTCP Bridge (MacTCP has no such calls): the range our 'dnrp' code
+    // (guest-driver/dnrp.S) uses to reach the host through .IPP, since the resource is built
+    // once and cannot hold an emulator's EMUL_OP word. Only dnrCall is used; the rest of the
+    // range is reserved and answers controlErr. Layout: host-bridge/src/dnr/dnr_layout.h.
+    dnrFirst = 0x4E00,
+    dnrCall = 0x4E00,
+    dnrLast = 0x4E0F,
 };
 
 // OSErr values the bridge returns.

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "dnr/dnr_service.h"
+
+#include <algorithm>
+
+#include "dnr/dnr_layout.h"
+#include "dnr/dnr_text.h"
+
+namespace mtb {
+
+using namespace dnr;
+
+namespace {
+
+// Host names are at most 255 bytes plus the NUL (a DNS name is at most 253 characters).
+constexpr uint32_t kMaxNameScan = 256;
+
+ResolverOptions resolver_options(DriverCore &core) {
+    ResolverOptions options;
+    if (auto pref = core.host().pref("ippdns"); pref && !pref->empty()) {
+        std::string problem;
+        if (auto parsed = parse_dns_pref(*pref, &problem)) {
+            options = *parsed;
+            core.log().info("DNR: name servers {} (timeout {} ms x {} tries)",
+                            options.servers.empty() ? "from /etc/resolv.conf" : options.servers,
+                            options.timeout_ms, options.tries);
+        } else {
+            core.log().error("{}; using the host's resolver configuration", problem);
+        }
+    }
+    return options;
+}
+
+}  // namespace
+
+DnrService::DnrService(DriverCore &core) : core_(core) {
+    resolver_ = std::make_unique<DnsResolver>(
+        core.net().context(), resolver_options(core), [this](uint64_t id, DnsAnswer answer) {
+            // Network thread: hand the host-side answer to the emulation thread.
+            core_.post_event([this, id, answer = std::move(answer)] { finish(id, answer); });
+        });
+    if (!resolver_->usable()) core.log().error("DNR: {}; every lookup will answer noNameServer", resolver_->setup_problem());
+}
+
+DnrService::~DnrService() = default;
+
+Outcome DnrService::handle(Call &call) {
+    if (call.cs_code != static_cast<uint16_t>(CsCode::dnrCall)) return err::controlErr;
+    auto pb = ParamBlock::at(core_.memory(), call.pb.address(), call::size);
+    if (!pb) {
+        core_.log().warning("DNR call block 0x{:08x} runs past guest RAM", call.pb.address());
+        return err::dnrErr;
+    }
+    const uint32_t selector = pb->get(call::selector);
+    const uint32_t a5 = pb->get(call::callerA5);
+    if (selector < kOpenResolver || selector > kMXInfo) {
+        core_.log().warning("DNR: unknown selector {}", selector);
+        return err::dnrErr;
+    }
+    if (selector == kOpenResolver) return open_resolver(*pb, a5);
+    if (!open_.contains(a5)) return err::notOpenErr;  // what every glue entry answers (8.2)
+    switch (selector) {
+    case kCloseResolver: return close_resolver(a5);
+    case kStrToAddr: return str_to_addr(*pb, a5);
+    case kAddrToStr: return addr_to_str(*pb);
+    case kEnumCache: return enum_cache(*pb, a5);
+    case kAddrToName: return addr_to_name(*pb, a5);
+    case kHInfo: return typed_query(*pb, a5, QueryKind::hinfo);
+    case kMXInfo: return typed_query(*pb, a5, QueryKind::mx);
+    }
+    return err::dnrErr;
+}
+
+// OPENRESOLVER: the 'dnrp' code has already read the hosts file (if any) into guest memory.
+int16_t DnrService::open_resolver(const ParamBlock &pb, uint32_t a5) {
+    const uint32_t data = pb.get(call::hostsData);
+    const uint32_t length = pb.get(call::hostsLength);
+    if (data != 0 && length != 0) {
+        if (auto bytes = core_.memory().bytes(data, length)) {
+            const std::string text(reinterpret_cast<const char *>(bytes->data()), bytes->size());
+            std::size_t seeded = 0;
+            for (const HostsRecord &record : parse_hosts_file(text)) {
+                if (record.type == kTypeA)
+                    cache_.put_permanent_address(record.name, record.address);
+                else
+                    cache_.put_permanent_cname(record.name, record.target);
+                ++seeded;
+            }
+            core_.log().info("DNR: {} records from the hosts file", seeded);
+        } else {
+            core_.log().warning("DNR: hosts file data outside guest RAM ignored");
+        }
+    }
+    open_[a5] = 1;
+    return err::noErr;
+}
+
+// CLOSERESOLVER: the application's pending lookups end silently (DTS: CloseResolver aborts
+// outstanding lookups), since its result procedures are about to be disposed of.
+int16_t DnrService::close_resolver(uint32_t a5) {
+    open_.erase(a5);
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        if (it->second.a5 == a5) {
+            core_.cancel_timer(it->second.timer);
+            it = pending_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return err::noErr;
+}
+
+std::optional<std::string> DnrService::read_name(uint32_t address) {
+    auto length = core_.memory().c_string_length(address, kMaxNameScan);
+    if (!length) return std::nullopt;
+    std::string name(*length, '\0');
+    core_.memory().read(address, name.data(), *length);
+    return name;
+}
+
+int16_t DnrService::str_to_addr(const ParamBlock &pb, uint32_t a5) {
+    const uint32_t name_ptr = pb.get(call::arg1);
+    const uint32_t record = pb.get(call::arg2);
+    const uint32_t proc = pb.get(call::arg3);
+    const uint32_t user_data = pb.get(call::arg4);
+    GuestMemory &memory = core_.memory();
+    if (!memory.contains(record, host_info::size)) return err::dnrErr;  // nowhere to answer
+    auto name = read_name(name_ptr);
+    auto answer_now = [&](int16_t code, const std::string &canonical, const std::vector<uint32_t> &addresses) {
+        write_host_info(record, code, canonical, addresses);
+        return code;
+    };
+    if (!name || name->empty()) return answer_now(err::nameSyntaxErr, "", {});
+    // Dotted quads: no lookup, empty cname (NCSA's inet_addr checks cname[0] == 0).
+    if (auto address = parse_dotted_quad(*name)) return answer_now(err::noErr, "", {*address});
+    if (!plausible_host_name(*name)) return answer_now(err::nameSyntaxErr, "", {});
+    if (auto cached = cache_.find_address(*name, DnrCache::Clock::now()))
+        return answer_now(err::noErr, with_trailing_dot(cached->canonical), cached->addresses);
+    if (proc == 0 || proc % 2 != 0 || !memory.contains(proc, 2)) return answer_now(err::noResultProc, "", {});
+    const int16_t code = start_lookup({QueryKind::address, a5, record, proc, user_data, *name, 0, 0});
+    write_host_info(record, code, "", {});
+    return code;
+}
+
+int16_t DnrService::addr_to_str(const ParamBlock &pb) {
+    const uint32_t address = pb.get(call::arg1);
+    const uint32_t out = pb.get(call::arg2);
+    const std::string text = format_dotted_quad(address);
+    if (!core_.memory().write(out, text.c_str(), static_cast<uint32_t>(text.size() + 1))) return err::dnrErr;
+    return err::noErr;
+}
+
+int16_t DnrService::enum_cache(const ParamBlock &pb, uint32_t a5) {
+    const uint32_t proc = pb.get(call::arg1);
+    const uint32_t user_data = pb.get(call::arg2);
+    if (proc == 0) return err::noErr;  // nothing to report to (no error is documented)
+    // A snapshot: the guest's procedure runs between entries and may itself be interrupted.
+    const std::vector<DnrCache::Entry> entries = cache_.entries(DnrCache::Clock::now());
+    const uint32_t base = pb.address();
+    for (const DnrCache::Entry &entry : entries) {
+        GuestMemory &memory = core_.memory();
+        if (!memory.contains(base, call::size)) break;
+        const uint32_t record = base + call::entryRecord;
+        const uint32_t name = base + call::nameScratch;
+        const uint32_t rdata_text = base + call::rdataScratch;
+        write_c_string(name, with_trailing_dot(entry.name), call::scratchSize);
+        memory.write32(record + cache_entry::cname.offset, name);
+        memory.write16(record + cache_entry::type.offset, entry.type);
+        memory.write16(record + cache_entry::cacheClass.offset, kClassIN);
+        memory.write32(record + cache_entry::ttl.offset, entry.ttl);
+        if (entry.type == kTypeA) {
+            memory.write32(record + cache_entry::rdata.offset, entry.address);  // the value (UI)
+        } else {
+            write_c_string(rdata_text, with_trailing_dot(entry.target), call::scratchSize);
+            memory.write32(record + cache_entry::rdata.offset, rdata_text);
+        }
+        // Synchronously, from inside the call (section 8.2): a nested guest call.
+        if (!core_.callbacks().pascal_two_longs(memory, proc, record, user_data, a5)) break;
+    }
+    return err::noErr;
+}
+
+int16_t DnrService::addr_to_name(const ParamBlock &pb, uint32_t a5) {
+    const uint32_t address = pb.get(call::arg1);
+    const uint32_t record = pb.get(call::arg2);
+    const uint32_t proc = pb.get(call::arg3);
+    const uint32_t user_data = pb.get(call::arg4);
+    GuestMemory &memory = core_.memory();
+    if (!memory.contains(record, host_info::size)) return err::dnrErr;
+    // Never answered from the cache (section 8.2): always a query, so a procedure is needed.
+    if (proc == 0 || proc % 2 != 0 || !memory.contains(proc, 2)) {
+        write_host_info(record, err::noResultProc, "", {});
+        return err::noResultProc;
+    }
+    const int16_t code = start_lookup({QueryKind::name, a5, record, proc, user_data, {}, address, 0});
+    write_host_info(record, code, "", {});
+    return code;
+}
+
+int16_t DnrService::typed_query(const ParamBlock &pb, uint32_t a5, QueryKind kind) {
+    const uint32_t name_ptr = pb.get(call::arg1);
+    const uint32_t record = pb.get(call::arg2);
+    const uint32_t proc = pb.get(call::arg3);
+    const uint32_t user_data = pb.get(call::arg4);
+    GuestMemory &memory = core_.memory();
+    if (!memory.contains(record, return_rec::size)) return err::dnrErr;
+    auto name = read_name(name_ptr);
+    if (!name || !plausible_host_name(*name)) {
+        write_return_rec(record, kind, dns_error(err::nameSyntaxErr));
+        return err::nameSyntaxErr;
+    }
+    const auto now = DnrCache::Clock::now();
+    if (auto cached = kind == QueryKind::hinfo ? cache_.find_hinfo(*name, now) : cache_.find_mx(*name, now)) {
+        write_return_rec(record, kind, *cached);
+        return err::noErr;
+    }
+    if (proc == 0 || proc % 2 != 0 || !memory.contains(proc, 2)) {
+        write_return_rec(record, kind, dns_error(err::noResultProc));
+        return err::noResultProc;
+    }
+    const int16_t code = start_lookup({kind, a5, record, proc, user_data, *name, 0, 0});
+    write_return_rec(record, kind, dns_error(code));
+    return code;
+}
+
+// Registers the lookup and starts it on the network thread; the answer arrives as an event,
+// so the result procedure cannot run before this call has returned cacheFault.
+int16_t DnrService::start_lookup(Pending pending) {
+    if (!resolver_->usable()) return err::noNameServer;
+    const uint64_t id = next_id_++;
+    pending.timer = core_.schedule(kLookupDeadline, [this, id] { finish(id, dns_error(err::noAnsErr)); });
+    const QueryKind kind = pending.kind;
+    std::string name = pending.asked;
+    const uint32_t address = pending.address;
+    pending_.emplace(id, std::move(pending));
+    resolver_->start(id, kind, std::move(name), address);
+    return err::cacheFault;
+}
+
+// Emulation thread, interrupt level: the one completion of lookup `id` (answer, error or
+// deadline); later ones find nothing.
+void DnrService::finish(uint64_t id, const DnsAnswer &answer) {
+    auto found = pending_.find(id);
+    if (found == pending_.end()) return;
+    const Pending p = std::move(found->second);
+    pending_.erase(found);
+    core_.cancel_timer(p.timer);
+    const auto now = DnrCache::Clock::now();
+    switch (p.kind) {
+    case QueryKind::address: {
+        cache_.put_address(p.asked, answer, now);
+        std::vector<uint32_t> addresses = answer.addresses;
+        if (addresses.size() > host_info::maxAddrs) addresses.resize(host_info::maxAddrs);
+        write_host_info(p.record, answer.status, answer.status == err::noErr ? with_trailing_dot(answer.canonical) : "",
+                        answer.status == err::noErr ? addresses : std::vector<uint32_t>{});
+        break;
+    }
+    case QueryKind::name:
+        write_host_info(p.record, answer.status, answer.status == err::noErr ? with_trailing_dot(answer.canonical) : "",
+                        {p.address});
+        break;
+    case QueryKind::hinfo:
+        cache_.put_hinfo(p.asked, answer, now);
+        write_return_rec(p.record, p.kind, answer);
+        break;
+    case QueryKind::mx:
+        cache_.put_mx(p.asked, answer, now);
+        write_return_rec(p.record, p.kind, answer);
+        break;
+    }
+    core_.deliver([this, proc = p.proc, record = p.record, user_data = p.user_data, a5 = p.a5] {
+        core_.callbacks().pascal_two_longs(core_.memory(), proc, record, user_data, a5);
+    });
+}
+
+void DnrService::write_c_string(uint32_t address, const std::string &text, uint32_t capacity) {
+    if (capacity == 0) return;
+    const uint32_t length = std::min<uint32_t>(static_cast<uint32_t>(text.size()), capacity - 1);
+    GuestMemory &memory = core_.memory();
+    memory.write(address, text.data(), length);
+    memory.write8(address + length, 0);
+}
+
+void DnrService::write_host_info(uint32_t record, int16_t code, const std::string &canonical,
+                                 const std::vector<uint32_t> &addresses) {
+    GuestMemory &memory = core_.memory();
+    if (!memory.contains(record, host_info::size)) return;
+    memory.write32(record + host_info::rtnCode.offset, static_cast<uint32_t>(static_cast<int32_t>(code)));
+    memory.fill(record + host_info::cname, 0, host_info::cnameSize + 1);
+    write_c_string(record + host_info::cname, canonical, host_info::cnameSize);
+    for (uint32_t i = 0; i < host_info::maxAddrs; ++i)
+        memory.write32(record + host_info::addr + 4 * i, i < addresses.size() ? addresses[i] : 0);
+}
+
+void DnrService::write_return_rec(uint32_t record, QueryKind kind, const DnsAnswer &answer) {
+    GuestMemory &memory = core_.memory();
+    if (!memory.contains(record, return_rec::size)) return;
+    memory.write32(record + return_rec::rtnCode.offset, static_cast<uint32_t>(static_cast<int32_t>(answer.status)));
+    memory.fill(record + return_rec::cname, 0, return_rec::size - return_rec::cname);
+    if (answer.status != err::noErr) return;
+    write_c_string(record + return_rec::cname, with_trailing_dot(answer.canonical), host_info::cnameSize);
+    if (kind == QueryKind::hinfo) {
+        write_c_string(record + return_rec::cpuType, answer.hinfo_cpu, return_rec::hinfoFieldSize);
+        write_c_string(record + return_rec::osType, answer.hinfo_os, return_rec::hinfoFieldSize);
+    } else {
+        memory.write16(record + return_rec::mxPreference.offset, answer.mx_preference);
+        write_c_string(record + return_rec::mxExchange, with_trailing_dot(answer.mx_exchange), 255);
+    }
+}
+
+void DnrService::reset() {
+    // Touch no guest memory: forget every guest address; in-flight answers find nothing.
+    pending_.clear();
+    open_.clear();
+    cache_.clear();
+    resolver_->cancel_all();
+}
+
+}  // namespace mtb

@@ -1,0 +1,71 @@
+// The DNR's host half: answers the private _Control calls of our 'dnrp' code (one per selector,
+// section 8.2), starts lookups on the network thread, calls result procedures later on the
+// interrupt path, and keeps the cache. Registered for the csCodes CsCode::dnrFirst..dnrLast.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "driver/call.h"
+#include "driver/driver_core.h"
+#include "dnr/dnr_cache.h"
+#include "dnr/dns_resolver.h"
+
+namespace mtb {
+
+class DnrService final : public Service {
+public:
+    // A lookup gives up after this if c-ares has not answered (MacTCP's hard-coded per-query
+    // timeout, section 8.5), so a result procedure is always called.
+    static constexpr auto kLookupDeadline = std::chrono::seconds(37);
+
+    explicit DnrService(DriverCore &core);
+    ~DnrService() override;
+
+    Outcome handle(Call &call) override;
+    void reset() override;
+
+    std::size_t pending_lookups() const { return pending_.size(); }
+    dnr::DnrCache &cache() { return cache_; }
+
+private:
+    struct Pending {
+        dnr::QueryKind kind;
+        uint32_t a5;
+        uint32_t record;     // hostInfo or returnRec
+        uint32_t proc;       // Pascal result procedure
+        uint32_t user_data;
+        std::string asked;   // the name (or, for ADDRTONAME, nothing)
+        uint32_t address;    // ADDRTONAME
+        TimerQueue::TimerId timer;
+    };
+
+    int16_t open_resolver(const ParamBlock &pb, uint32_t a5);
+    int16_t close_resolver(uint32_t a5);
+    int16_t str_to_addr(const ParamBlock &pb, uint32_t a5);
+    int16_t addr_to_str(const ParamBlock &pb);
+    int16_t enum_cache(const ParamBlock &pb, uint32_t a5);
+    int16_t addr_to_name(const ParamBlock &pb, uint32_t a5);
+    int16_t typed_query(const ParamBlock &pb, uint32_t a5, dnr::QueryKind kind);
+
+    // Reads the NUL-terminated host name at `address`; nullopt if it does not end within RAM.
+    std::optional<std::string> read_name(uint32_t address);
+    int16_t start_lookup(Pending pending);
+    void finish(uint64_t id, const dnr::DnsAnswer &answer);
+    void write_host_info(uint32_t record, int16_t code, const std::string &canonical,
+                         const std::vector<uint32_t> &addresses);
+    void write_return_rec(uint32_t record, dnr::QueryKind kind, const dnr::DnsAnswer &answer);
+    void write_c_string(uint32_t address, const std::string &text, uint32_t capacity);
+
+    DriverCore &core_;
+    std::unique_ptr<dnr::DnsResolver> resolver_;
+    dnr::DnrCache cache_;
+    std::map<uint32_t, int> open_;  // A5 of each application with the resolver open -> opens
+    std::map<uint64_t, Pending> pending_;
+    uint64_t next_id_ = 1;
+};
+
+}  // namespace mtb

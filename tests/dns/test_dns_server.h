@@ -1,0 +1,49 @@
+// A small authoritative DNS server for the tests, on 127.0.0.1 (UDP, an ephemeral port), so no
+// test reaches an outside address. Point the bridge at it with the pref
+// `ippdns 127.0.0.1:<port()>` (see pref()). Answers A, PTR, CNAME (chains are followed), MX,
+// HINFO; NXDOMAIN for unknown names; names can be made silent (never answered) or SERVFAIL.
+// Written independently of host-bridge's DNS code, so that it checks that code.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace mtb::test {
+
+class TestDnsServer {
+public:
+    TestDnsServer();
+    ~TestDnsServer();
+    TestDnsServer(const TestDnsServer &) = delete;
+    TestDnsServer &operator=(const TestDnsServer &) = delete;
+
+    uint16_t port() const;
+    std::string pref(int timeout_ms = 300, int tries = 2) const;  // value for the `ippdns` pref
+
+    // Names are case-insensitive, given without the trailing dot. Thread-safe.
+    void add_a(const std::string &name, uint32_t address, uint32_t ttl = 300);
+    void add_cname(const std::string &alias, const std::string &target, uint32_t ttl = 300);
+    void add_ptr(uint32_t address, const std::string &name, uint32_t ttl = 300);
+    void add_mx(const std::string &name, uint16_t preference, const std::string &exchange, uint32_t ttl = 300);
+    void add_hinfo(const std::string &name, const std::string &cpu, const std::string &os, uint32_t ttl = 300);
+    void add_silent(const std::string &name);    // queries are dropped: the client times out
+    void add_servfail(const std::string &name);  // RCODE 2
+    void set_delay(std::chrono::milliseconds delay);  // before every answer
+
+    int queries() const;                           // every query received
+    int queries_for(const std::string &name) const;
+
+    // A zone most tests share: www.test.example (2 A), alias.test.example -> www, a 6-address
+    // host, MX and HINFO records, PTR for 10.1.2.3, nx.test.example absent, slow.test.example
+    // silent. Defined in test_dns_server.cpp; the tests name the same records.
+    void add_standard_zone();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mtb::test

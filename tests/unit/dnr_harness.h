@@ -1,0 +1,105 @@
+// Drives the bridge's DNR calls the way guest-driver/dnrp.S does, on fake guest RAM, with the
+// bridge pointed at the tests' own DNS server on 127.0.0.1.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dnr/dnr_layout.h"
+#include "driver/mactcp_codes.h"
+#include "fake_host.h"
+#include "guest/pb_layout.h"
+#include "mactcp_bridge/bridge.h"
+#include "test_dns_server.h"
+
+namespace mtb::test {
+
+class DnrHarness {
+public:
+    static constexpr uint32_t kPb = 0x4000;       // the private call block (588 bytes)
+    static constexpr uint32_t kA5 = 0x00C0FFEE & ~1u;
+    static constexpr uint32_t kProc = 0x9000;     // a "result procedure" (never really run)
+    static constexpr uint32_t kUserData = 0x12345678;
+    static constexpr uint32_t kName = 0x6000;
+    static constexpr uint32_t kRecord = 0x7000;   // hostInfo / returnRec
+
+    explicit DnrHarness(bool standard_zone = true) {
+        if (standard_zone) dns.add_standard_zone();
+        host.prefs["ippdns"] = dns.pref();
+        bridge = std::make_unique<Bridge>(host, host);
+        host.install_driver();
+        GuestRegs regs;
+        regs.d[0] = 0;  // Open
+        regs.a[1] = FakeHost::kDceAddress;
+        bridge->emul_op(regs);
+    }
+
+    // One 'dnrp' entry: returns the OSErr the guest would get.
+    int16_t dnr(uint32_t selector, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0, uint32_t a4 = 0,
+                uint32_t a5 = kA5, uint32_t hosts_data = 0, uint32_t hosts_length = 0) {
+        std::fill(host.ram.begin() + kPb, host.ram.begin() + kPb + dnr::call::size, 0);
+        host.put16(kPb + layout::header::ioTrap.offset, 0xA004);
+        host.put16(kPb + layout::header::csCode.offset, static_cast<uint16_t>(CsCode::dnrCall));
+        host.put32(kPb + dnr::call::selector.offset, selector);
+        host.put32(kPb + dnr::call::arg1.offset, a1);
+        host.put32(kPb + dnr::call::arg2.offset, a2);
+        host.put32(kPb + dnr::call::arg3.offset, a3);
+        host.put32(kPb + dnr::call::arg4.offset, a4);
+        host.put32(kPb + dnr::call::callerA5.offset, a5);
+        host.put32(kPb + dnr::call::hostsData.offset, hosts_data);
+        host.put32(kPb + dnr::call::hostsLength.offset, hosts_length);
+        return control(kPb);
+    }
+
+    int16_t control(uint32_t pb) {
+        GuestRegs regs;
+        regs.d[0] = 2;  // Control
+        regs.a[0] = pb;
+        regs.a[1] = FakeHost::kDceAddress;
+        bridge->emul_op(regs);
+        const auto d0 = static_cast<int16_t>(regs.d[0]);
+        EXPECT_EQ(d0, static_cast<int16_t>(host.get16(pb + layout::header::ioResult.offset)));
+        return d0;
+    }
+
+    int16_t open() { return dnr(dnr::kOpenResolver); }
+
+    void put_string(uint32_t at, const std::string &s) {
+        std::copy(s.begin(), s.end(), host.ram.begin() + at);
+        host.ram[at + s.size()] = 0;
+    }
+    std::string get_string(uint32_t at) const { return std::string(reinterpret_cast<const char *>(&host.ram[at])); }
+
+    // Result-procedure calls seen so far (through the driver's Pascal two-long trampoline).
+    std::vector<FakeHost::GuestCall> proc_calls() const {
+        std::vector<FakeHost::GuestCall> out;
+        for (const auto &c : host.calls)
+            if (c.addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_pascal_2l) out.push_back(c);
+        return out;
+    }
+
+    // Services interrupts until `done` or the timeout.
+    bool pump_until(const std::function<bool()> &done, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!done()) {
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            const uint64_t seen = host.raised();
+            bridge->interrupt();
+            if (done()) return true;
+            host.wait_for_raise(seen, std::chrono::milliseconds(20));
+        }
+        return true;
+    }
+    void pump_for(std::chrono::milliseconds time) { pump_until([] { return false; }, time); }
+
+    int32_t rtn_code(uint32_t record = kRecord) const { return static_cast<int32_t>(host.get32(record)); }
+    uint32_t addr(int i, uint32_t record = kRecord) const { return host.get32(record + dnr::host_info::addr + 4 * i); }
+
+    TestDnsServer dns;  // first: outlives the bridge
+    FakeHost host;
+    std::unique_ptr<Bridge> bridge;
+};
+
+}  // namespace mtb::test
