@@ -13,7 +13,9 @@
  * EMUL_OP word. It reaches the host through the .IPP driver instead: OPENRESOLVER opens ".IPP"
  * with _Open, and every selector becomes one synchronous _Control with the private csCode
  * 0x4E00 (CsCode::dnrCall, host-bridge/src/driver/mactcp_codes.h) on a parameter block on our
- * stack carrying the selector, the four argument longs and the caller's A5
+ * stack carrying the selector, the four argument longs and the caller's A5 (read from the
+ * low-memory global CurrentA5, not the register: the caller is the current application, and
+ * compilers without A5-world conventions, such as GCC, use a5 as an ordinary register)
  * (host-bridge/src/dnr/dnr_layout.h has the same offsets). The host answers at once: noErr,
  * cacheFault (the Pascal result procedure is called later, from the interrupt path, through
  * the driver's ipp_tramp_pascal_2l) or an error. ENUMCACHE's procedure is called by the host
@@ -46,6 +48,7 @@
 #define notOpenErr      -28
 #define OPENRESOLVER    1
 #define CPUFlag         0x12F    /* low memory: 0 = 68000, 1 = 68010, 2 = 68020, ... */
+#define CurrentA5       0x904    /* low memory: the current application's A5 */
 
 /* Our frame: a6 links it; the block sits right below the saved a6. */
 #define ARG_selector    8
@@ -58,7 +61,7 @@
     .globl dnrp_start
 dnrp_start:
     link    %a6,#-DP_SIZE
-    movem.l %d3/%a2,-(%sp)
+    movem.l %d2-%d3/%a2,-(%sp)       /* d2 too: C callers (GCC) expect it kept */
     move.w  %sr,%d3                 /* the caller's SR, restored by the RTE at the end */
     lea     -DP_SIZE(%a6),%a2
     move.l  %a2,%a0
@@ -87,7 +90,7 @@ Call:
     move.l  ARG_2(%a6),DP_arg2(%a2)
     move.l  ARG_3(%a6),DP_arg3(%a2)
     move.l  ARG_4(%a6),DP_arg4(%a2)
-    move.l  %a5,DP_callerA5(%a2)
+    move.l  CurrentA5,DP_callerA5(%a2)
     ori.w   #0x0700,%sr             /* no result procedure until we are back in the caller */
     move.l  %a2,%a0
     .word   0xA004                  /* _Control, synchronous */
@@ -96,7 +99,7 @@ Call:
 Exit:
     ext.l   %d0
     move.w  %d3,%d1
-    movem.l (%sp)+,%d3/%a2
+    movem.l (%sp)+,%d2-%d3/%a2
     unlk    %a6
     /* Return like RTS, restoring the caller's SR in the same instruction. */
     move.l  (%sp)+,%a0

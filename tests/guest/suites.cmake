@@ -25,11 +25,12 @@ endforeach()
 
 add_executable(mtb_guest_tests harness/guest_harness.cpp harness/guest_tests_main.cpp ${guest_test_sources})
 target_include_directories(mtb_guest_tests PRIVATE harness)
-target_link_libraries(mtb_guest_tests PRIVATE mtb_test_machine mtb_host_bridge_internal GTest::gtest)
+target_link_libraries(mtb_guest_tests PRIVATE mtb_test_machine mtb_host_bridge_internal mtb_test_dns GTest::gtest)
 target_compile_definitions(mtb_guest_tests PRIVATE
   MTB_GUEST_BIN_DIR="${MTB_GUEST_BIN_DIR}"
-  MTB_PLUGIN_PATH="$<TARGET_FILE:mactcp_bridge>")
-add_dependencies(mtb_guest_tests mactcp_bridge ${guest_program_targets})
+  MTB_PLUGIN_PATH="$<TARGET_FILE:mactcp_bridge>"
+  MTB_DNR_CDEV="${MTB_DNR_CDEV}")  # the DNR cdev (guest-driver), for the dnr suite
+add_dependencies(mtb_guest_tests mactcp_bridge mtb_dnr_disk ${guest_program_targets})
 mtb_strict(mtb_guest_tests)
 include(GoogleTest)
 foreach(cpu 68000 68020)

@@ -228,6 +228,7 @@ int16_t DnrService::typed_query(const ParamBlock &pb, uint32_t a5, QueryKind kin
 int16_t DnrService::start_lookup(Pending pending) {
     if (!resolver_->usable()) return err::noNameServer;
     const uint64_t id = next_id_++;
+    pending.earliest = DriverCore::Clock::now() + kMinCallbackDelay;
     pending.timer = core_.schedule(kLookupDeadline, [this, id] { finish(id, dns_error(err::noAnsErr)); });
     const QueryKind kind = pending.kind;
     std::string name = pending.asked;
@@ -242,6 +243,10 @@ int16_t DnrService::start_lookup(Pending pending) {
 void DnrService::finish(uint64_t id, const DnsAnswer &answer) {
     auto found = pending_.find(id);
     if (found == pending_.end()) return;
+    if (const auto now = DriverCore::Clock::now(); now < found->second.earliest) {
+        core_.schedule(found->second.earliest - now, [this, id, answer] { finish(id, answer); });
+        return;  // still exactly once: whichever of this and the deadline comes first wins
+    }
     const Pending p = std::move(found->second);
     pending_.erase(found);
     core_.cancel_timer(p.timer);

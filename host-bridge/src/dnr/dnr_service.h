@@ -21,6 +21,13 @@ public:
     // A lookup gives up after this if c-ares has not answered (MacTCP's hard-coded per-query
     // timeout, section 8.5), so a result procedure is always called.
     static constexpr auto kLookupDeadline = std::chrono::seconds(37);
+    // A result procedure is called no sooner than this after the call returned cacheFault. The
+    // host may answer within microseconds, and the first interrupt after the trap would then
+    // run the procedure before the application's next statement, which is where MacPython
+    // marks the request as waiting (mactcp-reference 8.5; a callback before that is discarded
+    // and the request waits forever). Real MacTCP needed a network round trip; one tick of
+    // latency is invisible next to that.
+    static constexpr auto kMinCallbackDelay = std::chrono::milliseconds(20);
 
     explicit DnrService(DriverCore &core);
     ~DnrService() override;
@@ -41,6 +48,7 @@ private:
         std::string asked;   // the name (or, for ADDRTONAME, nothing)
         uint32_t address;    // ADDRTONAME
         TimerQueue::TimerId timer;
+        DriverCore::Clock::time_point earliest{};  // see kMinCallbackDelay
     };
 
     int16_t open_resolver(const ParamBlock &pb, uint32_t a5);

@@ -31,6 +31,7 @@ bool tool_trap_implemented(uint16_t num) {
 void set_result(Cpu &cpu, int32_t result) { cpu.set_d(0, static_cast<uint32_t>(result)); }
 
 std::optional<uint32_t> toolbox_trap(Machine &m, uint16_t word, uint32_t pc) {
+  if (ResourceManager::handles(word)) return dispatch_resource_trap(m, word, pc);
   Cpu &cpu = m.cpu();
   switch (word & 0x03FF) {
     case 0x175:  // TickCount: FUNCTION TickCount: LONGINT; result space already on the stack
@@ -139,6 +140,7 @@ void install_trap_stubs(GuestRam &ram) {
 
 std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t pc) {
   if (word & 0x0800) return toolbox_trap(m, word, pc);
+  if (ResourceManager::handles(word)) return dispatch_resource_trap(m, word, pc);  // HFS, MoveHHi
   Cpu &cpu = m.cpu();
   MemoryManager &mm = m.memory();
   const bool sys = word & 0x0400;  // Memory Manager: system heap

@@ -11,6 +11,8 @@ namespace mtb::machine::lowmem {
 
 // Mac OS globals.
 inline constexpr uint32_t kUTableBase = 0x011C;   // long: unit table (DCE handles)
+inline constexpr uint32_t kCPUFlag = 0x012F;      // byte: 0 = 68000, 2 = 68020
+inline constexpr uint32_t kBootDrive = 0x0210;    // word: the System Folder's volume
 inline constexpr uint32_t kTicks = 0x016A;        // long: 60 Hz tick count
 inline constexpr uint32_t kUnitNtryCnt = 0x01D2;  // word: unit table entries
 inline constexpr uint32_t kMemErr = 0x0220;       // word: last Memory Manager result

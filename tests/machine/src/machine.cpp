@@ -38,6 +38,7 @@ Machine::Machine(MachineOptions options)
       ram_, Heap("system", lowmem::kSystemHeapBase, lowmem::kSystemHeapEnd - lowmem::kSystemHeapBase),
       Heap("application", lowmem::kAppHeapBase, stack_bottom - lowmem::kAppHeapBase));
   devices_ = std::make_unique<DeviceManager>(*this);
+  resources_ = std::make_unique<ResourceManager>(ram_, *memory_, options_.files);
   for (const auto &[selector, value] : options_.gestalt) gestalt_.set_value(selector, value);
   tick_origin_ = std::chrono::steady_clock::now();
   init_low_memory();
@@ -68,6 +69,9 @@ void Machine::init_low_memory() {
   ram_.w32(lowmem::kJIODone, lowmem::kIODoneStub);
   ram_.w32(lowmem::kCurrentA5, lowmem::kA5World);
   ram_.w32(lowmem::kWarmStart, kWarmStartMagic);
+  // CPUFlag: code that builds exception frames itself (the DNR's RTE return) reads it.
+  ram_.w8(lowmem::kCPUFlag, options_.cpu == CpuModel::M68020 ? 2 : 0);
+  ram_.w16(lowmem::kBootDrive, static_cast<uint16_t>(ResourceManager::kBootVRefNum));
   devices_->init_unit_table(lowmem::kUnitTableEntries);
   update_ticks();
 }

@@ -23,6 +23,7 @@
 #include "memory_manager.h"
 #include "mtb_machine/test_machine.h"
 #include "plugin_host.h"
+#include "resource_manager.h"
 
 namespace mtb::machine {
 
@@ -43,6 +44,7 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   PluginHost *plugin() { return plugin_.get(); }
   const MachineOptions &options() const { return options_; }
   GestaltTable &gestalt() { return gestalt_; }
+  ResourceManager &resources() { return *resources_; }
   const std::string *param(const std::string &name) const;
 
   void print(const std::string &text);
@@ -92,6 +94,7 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   std::unique_ptr<Cpu> cpu_;
   std::unique_ptr<MemoryManager> memory_;
   std::unique_ptr<DeviceManager> devices_;
+  std::unique_ptr<ResourceManager> resources_;
   InterruptLine irq_;
   std::unique_ptr<PluginHost> plugin_;  // last: shut down first (its threads raise irq_)
   GestaltTable gestalt_;

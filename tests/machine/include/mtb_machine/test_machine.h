@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "mactcp_bridge/abi.h"
+#include "mtb_machine/virtual_files.h"
 
 namespace mtb::machine {
 
@@ -39,6 +40,7 @@ struct MachineOptions {
   std::chrono::milliseconds timeout{10000};   // whole run, wall clock
   bool echo_output = false;  // also copy guest output to stdout as it arrives
   bool echo_log = true;      // also copy plugin log lines to stderr
+  std::vector<VirtualFile> files;  // Control Panels / System Folder / System file (resource_manager.h)
 };
 
 struct RunResult {

@@ -1,0 +1,58 @@
+// Issue 6: the DNR on the 68k test machine. Our dnr.c-style glue finds the build's cdev in the
+// machine's virtual Control Panels folder (or the 'dnrp' in the System file), loads it and calls
+// it; the real plugin answers from the test's DNS server on 127.0.0.1.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <gtest/gtest.h>
+
+#include "guest_harness.h"
+#include "test_dns_server.h"
+
+namespace mtb::guest {
+namespace {
+
+using machine::VirtualFile;
+
+machine::MachineOptions dnr_options(const test::TestDnsServer &dns, VirtualFile::Folder where) {
+    machine::MachineOptions o = options();
+    o.prefs["ippdns"] = dns.pref(300, 2);
+    o.files.push_back({where, MTB_DNR_CDEV});
+    return o;
+}
+
+TEST(GuestDnr, FoundInControlPanels) {
+    test::TestDnsServer dns;
+    run("dnr_find", {{"in_cdev", "1"}}, dnr_options(dns, VirtualFile::Folder::control_panels));
+}
+
+// No cdev anywhere: the 'dnrp' in the System file is still found, by dnr.c's last step
+// (GetIndResource across the open resource chain), but not by PuTTY's search.
+TEST(GuestDnr, FoundThroughTheResourceChain) {
+    test::TestDnsServer dns;
+    run("dnr_find", {{"in_cdev", "0"}}, dnr_options(dns, VirtualFile::Folder::system_file));
+}
+
+TEST(GuestDnr, EverySelector) {
+    test::TestDnsServer dns;
+    dns.add_standard_zone();
+    const auto result = run("dnr_selectors", {}, dnr_options(dns, VirtualFile::Folder::control_panels));
+    // One A query (the second STRTOADDR came from the cache) and one HINFO query.
+    EXPECT_EQ(dns.queries_for("www.test.example"), 2);
+    (void)result;
+}
+
+TEST(GuestDnr, FiftyInFlightAndCloseWithALookupPending) {
+    test::TestDnsServer dns;
+    dns.add_standard_zone();
+    dns.set_delay(std::chrono::milliseconds(50));
+    run("dnr_stress", {}, dnr_options(dns, VirtualFile::Folder::control_panels));
+}
+
+TEST(GuestDnr, BadInput) {
+    test::TestDnsServer dns;
+    dns.add_standard_zone();
+    auto o = dnr_options(dns, VirtualFile::Folder::control_panels);
+    run("dnr_bad_input", {{"ram_size", std::to_string(o.ram_size)}}, o);
+}
+
+}  // namespace
+}  // namespace mtb::guest

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "resource_manager.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "machine.h"
+
+namespace mtb::machine {
+
+namespace {
+
+constexpr int16_t kFnfErr = -43;
+constexpr int16_t kResNotFound = -192;
+constexpr int16_t kResFNotFound = -193;
+constexpr int16_t kParamErr = -50;
+
+constexpr uint32_t kControlPanelFolderType = 0x6374726C;  // 'ctrl'
+constexpr uint32_t kSystemFolderType = 0x6D616373;        // 'macs'
+
+// HFileInfo offsets (Inside Macintosh: Files).
+constexpr uint32_t kIoResult = 16, kIoNamePtr = 18, kIoVRefNum = 22, kIoFDirIndex = 28, kIoFlAttrib = 30,
+                   kIoFlFndrInfo = 32, kIoDirID = 48, kIoFlLgLen = 54, kIoFlRLgLen = 64, kIoFlParID = 100;
+constexpr uint32_t kHFileInfoSize = 108;
+
+bool same_name(const std::string &a, const std::string &b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+ResourceManager::ResourceManager(GuestRam &ram, MemoryManager &memory, const std::vector<VirtualFile> &files)
+    : ram_(ram), memory_(memory) {
+  OpenFile system{kSystemRefNum, {}};
+  for (const VirtualFile &file : files) {
+    MacFileImage image = read_macbinary_file(file.macbinary_path);
+    switch (file.folder) {
+      case VirtualFile::Folder::control_panels:
+        entries_.push_back({kControlPanelsDirID, std::move(image)});
+        break;
+      case VirtualFile::Folder::system_folder:
+        entries_.push_back({kSystemFolderDirID, std::move(image)});
+        break;
+      case VirtualFile::Folder::system_file:
+        for (MacResource &r : image.resources) system.resources.push_back({std::move(r), 0});
+        break;
+    }
+  }
+  open_.push_back(std::move(system));
+}
+
+bool ResourceManager::handles(uint16_t word) {
+  switch (word) {
+    case 0xA823:  // FindFolder (_AliasDispatch, d0 = 0)
+    case 0xA81A:  // HOpenResFile
+    case 0xA99D:  // GetIndResource
+    case 0xA80E:  // Get1IndResource
+    case 0xA992:  // DetachResource
+    case 0xA9A3:  // ReleaseResource
+    case 0xA99A:  // CloseResFile
+    case 0xA994:  // CurResFile
+    case 0xA998:  // UseResFile
+    case 0xA9AF:  // ResError
+    case 0xA260:  // _HFSDispatch (PBGetCatInfo, d0 = 9)
+    case 0xA064:  // MoveHHi
+      return true;
+    default:
+      return false;
+  }
+}
+
+int16_t ResourceManager::find_folder(uint32_t folder_type, int16_t *vref, int32_t *dir_id) const {
+  *vref = kBootVRefNum;
+  if (folder_type == kControlPanelFolderType) {
+    *dir_id = kControlPanelsDirID;
+  } else if (folder_type == kSystemFolderType) {
+    *dir_id = kSystemFolderDirID;
+  } else {
+    return kFnfErr;
+  }
+  return 0;
+}
+
+const ResourceManager::Entry *ResourceManager::find_entry(int32_t dir_id, const std::string &name) const {
+  for (const Entry &e : entries_)
+    if (e.dir_id == dir_id && same_name(e.image.name, name)) return &e;
+  return nullptr;
+}
+
+// Files only (no subfolders are listed), by index (ioFDirIndex > 0) or by name.
+int16_t ResourceManager::get_cat_info(uint32_t pb) {
+  if (!ram_.contains(pb, kHFileInfoSize)) return kParamErr;
+  const int16_t index = static_cast<int16_t>(ram_.r16(pb + kIoFDirIndex));
+  const int32_t dir_id = static_cast<int32_t>(ram_.r32(pb + kIoDirID));
+  const uint32_t name_ptr = ram_.r32(pb + kIoNamePtr);
+  const Entry *found = nullptr;
+  if (index > 0) {
+    int seen = 0;
+    for (const Entry &e : entries_)
+      if (e.dir_id == dir_id && ++seen == index) {
+        found = &e;
+        break;
+      }
+  } else if (name_ptr) {
+    found = find_entry(dir_id, ram_.pascal_string(name_ptr));
+  }
+  int16_t result = kFnfErr;
+  if (found) {
+    if (name_ptr && index > 0) {
+      ram_.w8(name_ptr, static_cast<uint8_t>(found->image.name.size()));
+      ram_.write(name_ptr + 1, found->image.name.data(), static_cast<uint32_t>(found->image.name.size()));
+    }
+    ram_.w16(pb + kIoVRefNum, static_cast<uint16_t>(kBootVRefNum));
+    ram_.w8(pb + kIoFlAttrib, 0);  // a file, unlocked
+    ram_.fill(pb + kIoFlFndrInfo, 0, 16);
+    ram_.w32(pb + kIoFlFndrInfo, found->image.type);
+    ram_.w32(pb + kIoFlFndrInfo + 4, found->image.creator);
+    ram_.w32(pb + kIoFlLgLen, static_cast<uint32_t>(found->image.data_fork.size()));
+    ram_.w32(pb + kIoFlRLgLen, found->image.resources.empty() ? 0 : 1);
+    ram_.w32(pb + kIoFlParID, static_cast<uint32_t>(dir_id));
+    result = 0;
+  }
+  ram_.w16(pb + kIoResult, static_cast<uint16_t>(result));
+  return result;
+}
+
+int16_t ResourceManager::open_res_file(int32_t dir_id, const std::string &name) {
+  const Entry *entry = find_entry(dir_id, name);
+  if (!entry) {
+    res_error_ = kFnfErr;
+    return -1;
+  }
+  if (entry->image.resources.empty()) {
+    res_error_ = kResFNotFound;  // eofErr on a real Mac for an empty resource fork
+    return -1;
+  }
+  OpenFile file{next_refnum_++, {}};
+  for (const MacResource &r : entry->image.resources) file.resources.push_back({r, 0});
+  open_.insert(open_.begin(), std::move(file));
+  current_ = open_.front().refnum;
+  res_error_ = 0;
+  return current_;
+}
+
+std::vector<ResourceManager::OpenFile *> ResourceManager::chain_from_current() {
+  std::vector<OpenFile *> chain;
+  bool started = false;
+  for (OpenFile &f : open_) {
+    if (f.refnum == current_) started = true;
+    if (started) chain.push_back(&f);
+  }
+  return chain;
+}
+
+uint32_t ResourceManager::load(LoadedResource &r) {
+  if (r.handle) return r.handle;
+  const uint32_t handle = memory_.new_handle(static_cast<uint32_t>(r.resource.data.size()), false);
+  if (!handle) return 0;
+  if (!r.resource.data.empty())
+    ram_.write(ram_.r32(handle), r.resource.data.data(), static_cast<uint32_t>(r.resource.data.size()));
+  r.handle = handle;
+  return handle;
+}
+
+uint32_t ResourceManager::get_ind_resource(uint32_t type, int16_t index, bool only_current) {
+  res_error_ = kResNotFound;
+  if (index < 1) return 0;
+  int seen = 0;
+  for (OpenFile *file : chain_from_current()) {
+    for (LoadedResource &r : file->resources) {
+      if (r.resource.type != type || ++seen != index) continue;
+      const uint32_t handle = load(r);
+      res_error_ = handle ? 0 : static_cast<int16_t>(-108);  // memFullErr
+      return handle;
+    }
+    if (only_current) break;
+  }
+  return 0;
+}
+
+void ResourceManager::detach_resource(uint32_t handle) {
+  res_error_ = kResNotFound;
+  for (OpenFile &f : open_)
+    for (LoadedResource &r : f.resources)
+      if (handle && r.handle == handle) {
+        r.handle = 0;  // the caller owns the handle now
+        res_error_ = 0;
+      }
+}
+
+void ResourceManager::release_resource(uint32_t handle) {
+  res_error_ = kResNotFound;
+  for (OpenFile &f : open_)
+    for (LoadedResource &r : f.resources)
+      if (handle && r.handle == handle) {
+        memory_.dispose_handle(handle);
+        r.handle = 0;
+        res_error_ = 0;
+      }
+}
+
+void ResourceManager::close_res_file(int16_t refnum) {
+  res_error_ = 0;
+  if (refnum == kSystemRefNum || refnum == 0) return;  // the System file stays open
+  auto file = std::find_if(open_.begin(), open_.end(), [&](const OpenFile &f) { return f.refnum == refnum; });
+  if (file == open_.end()) {
+    res_error_ = kResFNotFound;
+    return;
+  }
+  for (LoadedResource &r : file->resources)
+    if (r.handle) memory_.dispose_handle(r.handle);  // detached ones survive
+  const bool was_current = refnum == current_;
+  open_.erase(file);
+  if (was_current) current_ = open_.front().refnum;
+}
+
+void ResourceManager::use_res_file(int16_t refnum) {
+  const bool open = std::any_of(open_.begin(), open_.end(), [&](const OpenFile &f) { return f.refnum == refnum; });
+  res_error_ = open ? 0 : kResFNotFound;
+  if (open) current_ = refnum;
+}
+
+// Pascal convention: arguments pushed left to right, the callee pops them; the result space
+// is above them. A Boolean or SignedByte argument occupies a word with the value in its high
+// (first) byte.
+std::optional<uint32_t> dispatch_resource_trap(Machine &m, uint16_t word, uint32_t pc) {
+  Cpu &cpu = m.cpu();
+  GuestRam &ram = m.ram();
+  ResourceManager &rm = m.resources();
+  const uint32_t sp = cpu.a(7);
+  switch (word) {
+    case 0xA823: {  // FindFolder(vRefNum, folderType, createFolder, VAR vRefNum, VAR dirID): OSErr
+      if (cpu.d(0) != 0) {
+        m.fail("guest fault: _AliasDispatch selector " + std::to_string(cpu.d(0)) + " is not FindFolder");
+        return std::nullopt;
+      }
+      int16_t vref = 0;
+      int32_t dir_id = 0;
+      const int16_t err = rm.find_folder(ram.r32(sp + 10), &vref, &dir_id);
+      if (err == 0) {
+        ram.w16(ram.r32(sp + 4), static_cast<uint16_t>(vref));
+        ram.w32(ram.r32(sp + 0), static_cast<uint32_t>(dir_id));
+      }
+      ram.w16(sp + 16, static_cast<uint16_t>(err));
+      cpu.set_a(7, sp + 16);
+      cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(err)));
+      break;
+    }
+    case 0xA81A: {  // HOpenResFile(vRefNum, dirID, fileName, permission): INTEGER
+      const int32_t dir_id = static_cast<int32_t>(ram.r32(sp + 6));
+      const uint32_t name = ram.r32(sp + 2);
+      const int16_t ref = rm.open_res_file(dir_id, name ? ram.pascal_string(name) : std::string());
+      ram.w16(sp + 12, static_cast<uint16_t>(ref));
+      cpu.set_a(7, sp + 12);
+      break;
+    }
+    case 0xA99D:    // GetIndResource(theType, index): Handle
+    case 0xA80E: {  // Get1IndResource
+      const uint32_t h = rm.get_ind_resource(ram.r32(sp + 2), static_cast<int16_t>(ram.r16(sp)), word == 0xA80E);
+      ram.w32(sp + 6, h);
+      cpu.set_a(7, sp + 6);
+      break;
+    }
+    case 0xA992:  // DetachResource(theResource)
+      rm.detach_resource(ram.r32(sp));
+      cpu.set_a(7, sp + 4);
+      break;
+    case 0xA9A3:  // ReleaseResource(theResource)
+      rm.release_resource(ram.r32(sp));
+      cpu.set_a(7, sp + 4);
+      break;
+    case 0xA99A:  // CloseResFile(refNum)
+      rm.close_res_file(static_cast<int16_t>(ram.r16(sp)));
+      cpu.set_a(7, sp + 2);
+      break;
+    case 0xA994:  // CurResFile: INTEGER
+      ram.w16(sp, static_cast<uint16_t>(rm.cur_res_file()));
+      break;
+    case 0xA998:  // UseResFile(refNum)
+      rm.use_res_file(static_cast<int16_t>(ram.r16(sp)));
+      cpu.set_a(7, sp + 2);
+      break;
+    case 0xA9AF:  // ResError: INTEGER
+      ram.w16(sp, static_cast<uint16_t>(rm.res_error()));
+      break;
+    case 0xA260: {  // _HFSDispatch: a0 = pb, d0 = selector
+      if (cpu.d(0) != 9) {
+        m.fail("guest fault: _HFSDispatch selector " + std::to_string(cpu.d(0)) + " is not implemented");
+        return std::nullopt;
+      }
+      cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.get_cat_info(cpu.a(0)))));
+      break;
+    }
+    case 0xA064:  // MoveHHi(h): blocks never move
+      cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(m.memory().check_handle(cpu.a(0)))));
+      break;
+    default:
+      m.fail("guest fault: resource trap " + std::to_string(word) + " not implemented");
+      return std::nullopt;
+  }
+  return pc + 2;
+}
+
+}  // namespace mtb::machine
