@@ -43,6 +43,13 @@
 #define DP_hostsData    52
 #define DP_hostsLength  56
 #define DP_SIZE         588
+/* OPENRESOLVER only: the hosts file's File Manager block and name, in the block's scratch
+ * (the host only uses it for ENUMCACHE). */
+#define DP_fileIO       332
+#define DP_fileName     396      /* Pascal string, up to 190 characters */
+#define MaxHostsPath    190
+#define MaxHostsBytes   32768    /* MacTCP hosts files are a few lines; longer ones are cut */
+#define BootDrive       0x210    /* low memory: the System Folder's volume/working directory */
 
 #define dnrCall         0x4E00
 #define notOpenErr      -28
@@ -61,7 +68,7 @@
     .globl dnrp_start
 dnrp_start:
     link    %a6,#-DP_SIZE
-    movem.l %d2-%d3/%a2,-(%sp)       /* d2 too: C callers (GCC) expect it kept */
+    movem.l %d2-%d4/%a2-%a3,-(%sp)   /* d2 too: C callers (GCC) expect it kept */
     move.w  %sr,%d3                 /* the caller's SR, restored by the RTE at the end */
     lea     -DP_SIZE(%a6),%a2
     move.l  %a2,%a0
@@ -72,9 +79,10 @@ dnrp_start:
     moveq   #OPENRESOLVER,%d0
     cmp.l   ARG_selector(%a6),%d0
     bne.s   2f
-    bsr.s   OpenDriver
+    bsr     OpenDriver
     tst.w   %d0
     bne.s   Exit
+    bsr     ReadHosts                /* d4 = the buffer to dispose of afterwards, or 0 */
     bra.s   Call
 2:  lea     RefNum(%pc),%a0
     tst.w   (%a0)
@@ -95,11 +103,17 @@ Call:
     move.l  %a2,%a0
     .word   0xA004                  /* _Control, synchronous */
     move.w  DP_ioResult(%a2),%d0
+    tst.l   %d4
+    beq.s   Exit
+    move.w  %d0,%d2
+    move.l  %d4,%a0
+    .word   0xA01F                  /* DisposePtr: the host has seeded its cache */
+    move.w  %d2,%d0
 
 Exit:
     ext.l   %d0
     move.w  %d3,%d1
-    movem.l (%sp)+,%d2-%d3/%a2
+    movem.l (%sp)+,%d2-%d4/%a2-%a3
     unlk    %a6
     /* Return like RTS, restoring the caller's SR in the same instruction. */
     move.l  (%sp)+,%a0
@@ -125,6 +139,68 @@ OpenDriver:
     moveq   #0,%d0
 9:  rts
 
+/*
+ * OPENRESOLVER's hosts file (mactcp-reference 8.2): the C string path in argument 1, or NIL
+ * for "Hosts" in the System Folder. Read into a NewPtr block whose address and length go to
+ * the host in the call block; no file (or any error) is not an error. Out: d4 = block or 0.
+ */
+ReadHosts:
+    moveq   #0,%d4
+    lea     DP_fileIO(%a2),%a3
+    move.l  ARG_1(%a6),%d0
+    bne.s   1f
+    lea     HostsName(%pc),%a0
+    move.l  %a0,DP_ioNamePtr(%a3)
+    move.w  BootDrive,22(%a3)       /* ioVRefNum */
+    bra.s   4f
+1:  move.l  %d0,%a0                 /* C string -> Pascal string */
+    lea     DP_fileName+1(%a2),%a1
+    moveq   #0,%d1
+2:  move.b  (%a0)+,%d2
+    beq.s   3f
+    move.b  %d2,(%a1)+
+    addq.w  #1,%d1
+    cmp.w   #MaxHostsPath,%d1
+    bls.s   2b
+    rts                             /* too long for a path: no hosts file */
+3:  lea     DP_fileName(%a2),%a0
+    move.b  %d1,(%a0)
+    move.l  %a0,DP_ioNamePtr(%a3)
+4:  move.b  #1,DP_ioPermssn(%a3)    /* fsRdPerm */
+    move.l  %a3,%a0
+    .word   0xA000                  /* _Open: a name without the driver dot is a file */
+    tst.w   %d0
+    bne.s   9f
+    move.l  %a3,%a0
+    .word   0xA011                  /* _GetEOF -> ioMisc */
+    tst.w   %d0
+    bne.s   8f
+    move.l  28(%a3),%d2
+    beq.s   8f
+    cmp.l   #MaxHostsBytes,%d2
+    bls.s   5f
+    move.l  #MaxHostsBytes,%d2
+5:  move.l  %d2,%d0
+    .word   0xA11E                  /* NewPtr -> a0 */
+    move.l  %a0,%d4
+    beq.s   8f
+    move.l  %a0,32(%a3)             /* ioBuffer */
+    move.l  %d2,36(%a3)             /* ioReqCount */
+    move.w  #1,44(%a3)              /* ioPosMode = fsFromStart */
+    clr.l   46(%a3)                 /* ioPosOffset */
+    move.l  %a3,%a0
+    .word   0xA002                  /* _Read (eofErr with a short count is fine) */
+    move.l  %d4,DP_hostsData(%a2)
+    move.l  40(%a3),DP_hostsLength(%a2)   /* ioActCount */
+8:  move.l  %a3,%a0
+    .word   0xA001                  /* _Close */
+9:  clr.l   DP_ioNamePtr(%a3)
+    rts
+
+HostsName:
+    .byte   5
+    .ascii  "Hosts"
+    .balign 2
 IppName:
     .byte   4
     .ascii  ".IPP"

@@ -15,7 +15,10 @@ using machine::VirtualFile;
 machine::MachineOptions dnr_options(const test::TestDnsServer &dns, VirtualFile::Folder where) {
     machine::MachineOptions o = options();
     o.prefs["ippdns"] = dns.pref(300, 2);
-    o.files.push_back({where, MTB_DNR_CDEV});
+    VirtualFile cdev;
+    cdev.folder = where;
+    cdev.macbinary_path = MTB_DNR_CDEV;
+    o.files.push_back(cdev);
     return o;
 }
 
@@ -52,6 +55,22 @@ TEST(GuestDnr, BadInput) {
     dns.add_standard_zone();
     auto o = dnr_options(dns, VirtualFile::Folder::control_panels);
     run("dnr_bad_input", {{"ram_size", std::to_string(o.ram_size)}}, o);
+}
+
+TEST(GuestDnr, HostsFiles) {
+    test::TestDnsServer dns;  // asked nothing: every name comes from the hosts files
+    auto o = dnr_options(dns, VirtualFile::Folder::control_panels);
+    VirtualFile hosts;
+    hosts.folder = VirtualFile::Folder::system_folder;
+    hosts.name = "Hosts";
+    hosts.data = "; MacTCP hosts file\rprinter.lab IN A 10.9.8.7\rlaser CNAME printer.lab.\r";
+    o.files.push_back(hosts);
+    VirtualFile lab = hosts;
+    lab.name = "Lab Hosts";
+    lab.data = "bench.lab A 10.10.10.1\nbench.lab A 10.10.10.2\n";
+    o.files.push_back(lab);
+    run("dnr_hosts", {}, o);
+    EXPECT_EQ(dns.queries(), 0);
 }
 
 }  // namespace

@@ -140,7 +140,8 @@ void install_trap_stubs(GuestRam &ram) {
 
 std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t pc) {
   if (word & 0x0800) return toolbox_trap(m, word, pc);
-  if (ResourceManager::handles(word)) return dispatch_resource_trap(m, word, pc);  // HFS, MoveHHi
+  if (ResourceManager::handles(word) || m.resources().owns_io(word, m.cpu().a(0)))
+    return dispatch_resource_trap(m, word, pc);  // HFS, MoveHHi, data forks
   Cpu &cpu = m.cpu();
   MemoryManager &mm = m.memory();
   const bool sys = word & 0x0400;  // Memory Manager: system heap

@@ -35,7 +35,15 @@ ResourceManager::ResourceManager(GuestRam &ram, MemoryManager &memory, const std
     : ram_(ram), memory_(memory) {
   OpenFile system{kSystemRefNum, {}};
   for (const VirtualFile &file : files) {
-    MacFileImage image = read_macbinary_file(file.macbinary_path);
+    MacFileImage image;
+    if (file.macbinary_path.empty()) {
+      image.name = file.name;
+      image.type = 0x54455854;     // 'TEXT'
+      image.creator = 0x74747874;  // 'ttxt'
+      image.data_fork.assign(file.data.begin(), file.data.end());
+    } else {
+      image = read_macbinary_file(file.macbinary_path);
+    }
     switch (file.folder) {
       case VirtualFile::Folder::control_panels:
         entries_.push_back({kControlPanelsDirID, std::move(image)});
@@ -65,6 +73,7 @@ bool ResourceManager::handles(uint16_t word) {
     case 0xA9AF:  // ResError
     case 0xA260:  // _HFSDispatch (PBGetCatInfo, d0 = 9)
     case 0xA064:  // MoveHHi
+    case 0xA011:  // _GetEOF
       return true;
     default:
       return false;
@@ -222,6 +231,85 @@ void ResourceManager::use_res_file(int16_t refnum) {
   if (open) current_ = refnum;
 }
 
+bool ResourceManager::owns_io(uint16_t word, uint32_t pb) const {
+  if (!ram_.contains(pb, 50)) return false;
+  if (word == 0xA000) {
+    const uint32_t name = ram_.r32(pb + kIoNamePtr);
+    return name != 0 && ram_.contains(name, 2) && ram_.r8(name) > 0 && ram_.r8(name + 1) != '.';
+  }
+  if (word == 0xA001 || word == 0xA002) {
+    const auto refnum = static_cast<int16_t>(ram_.r16(pb + 24));
+    return std::any_of(forks_.begin(), forks_.end(), [&](const OpenDataFork &f) { return f.refnum == refnum; });
+  }
+  return false;
+}
+
+int16_t ResourceManager::open_file(uint32_t pb) {
+  std::string path = ram_.pascal_string(ram_.r32(pb + kIoNamePtr));
+  int32_t dir = kSystemFolderDirID;  // BootDrive / the default volume: the System Folder
+  if (auto colon = path.rfind(':'); colon != std::string::npos) {
+    const std::string folders = path.substr(0, colon);
+    dir = folders.size() >= 14 && same_name(folders.substr(folders.size() - 14), "Control Panels") ? kControlPanelsDirID
+                                                                                                     : kSystemFolderDirID;
+    path = path.substr(colon + 1);
+  }
+  const Entry *entry = find_entry(dir, path);
+  int16_t result = kFnfErr;
+  if (entry) {
+    forks_.push_back({next_file_refnum_++, entry, 0});
+    ram_.w16(pb + 24, static_cast<uint16_t>(forks_.back().refnum));
+    result = 0;
+  }
+  ram_.w16(pb + kIoResult, static_cast<uint16_t>(result));
+  return result;
+}
+
+ResourceManager::OpenDataFork *ResourceManager::fork_for(uint32_t pb) {
+  const auto refnum = static_cast<int16_t>(ram_.r16(pb + 24));
+  for (OpenDataFork &f : forks_)
+    if (f.refnum == refnum) return &f;
+  return nullptr;
+}
+
+int16_t ResourceManager::get_eof(uint32_t pb) {
+  constexpr int16_t kRfNumErr = -51;
+  OpenDataFork *f = fork_for(pb);
+  const int16_t result = f ? 0 : kRfNumErr;
+  if (f) ram_.w32(pb + 28, static_cast<uint32_t>(f->entry->image.data_fork.size()));  // ioMisc
+  ram_.w16(pb + kIoResult, static_cast<uint16_t>(result));
+  return result;
+}
+
+int16_t ResourceManager::read_file(uint32_t pb) {
+  constexpr int16_t kEofErr = -39, kRfNumErr = -51;
+  OpenDataFork *f = fork_for(pb);
+  if (!f) return kRfNumErr;
+  const auto &data = f->entry->image.data_fork;
+  const uint16_t mode = ram_.r16(pb + 44) & 3;  // fsAtMark 0, fsFromStart 1, fsFromLEOF 2, fsFromMark 3
+  const auto offset = static_cast<int32_t>(ram_.r32(pb + 46));
+  int64_t at = mode == 1 ? offset : mode == 2 ? static_cast<int64_t>(data.size()) + offset
+                                  : mode == 3 ? int64_t{f->mark} + offset : f->mark;
+  at = std::clamp<int64_t>(at, 0, static_cast<int64_t>(data.size()));
+  const uint32_t want = ram_.r32(pb + 36);
+  const uint32_t count = static_cast<uint32_t>(std::min<int64_t>(want, static_cast<int64_t>(data.size()) - at));
+  const uint32_t buffer = ram_.r32(pb + 32);
+  int16_t result = 0;
+  if (count && !ram_.write(buffer, data.data() + at, count)) result = kParamErr;
+  if (result == 0 && count < want) result = kEofErr;
+  f->mark = static_cast<uint32_t>(at + count);
+  ram_.w32(pb + 40, result == kParamErr ? 0 : count);  // ioActCount
+  ram_.w32(pb + 46, f->mark);                           // ioPosOffset: the new mark
+  ram_.w16(pb + kIoResult, static_cast<uint16_t>(result));
+  return result;
+}
+
+int16_t ResourceManager::close_file(uint32_t pb) {
+  const auto refnum = static_cast<int16_t>(ram_.r16(pb + 24));
+  std::erase_if(forks_, [&](const OpenDataFork &f) { return f.refnum == refnum; });
+  ram_.w16(pb + kIoResult, 0);
+  return 0;
+}
+
 // Pascal convention: arguments pushed left to right, the callee pops them; the result space
 // is above them. A Boolean or SignedByte argument occupies a word with the value in its high
 // (first) byte.
@@ -293,6 +381,10 @@ std::optional<uint32_t> dispatch_resource_trap(Machine &m, uint16_t word, uint32
       cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.get_cat_info(cpu.a(0)))));
       break;
     }
+    case 0xA000: cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.open_file(cpu.a(0))))); break;
+    case 0xA001: cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.close_file(cpu.a(0))))); break;
+    case 0xA002: cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.read_file(cpu.a(0))))); break;
+    case 0xA011: cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.get_eof(cpu.a(0))))); break;
     case 0xA064:  // MoveHHi(h): blocks never move
       cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(m.memory().check_handle(cpu.a(0)))));
       break;

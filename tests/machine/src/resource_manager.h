@@ -46,6 +46,15 @@ class ResourceManager {
   void use_res_file(int16_t refnum);
   int16_t res_error() const { return res_error_; }
 
+  // Data forks through the File Manager (synchronous only): _Open of a name without the
+  // driver dot ("Hosts" in the volume BootDrive names, or "Volume:Folder:Name"), _GetEOF,
+  // _Read, _Close. owns_io tells the trap dispatcher which _Open/_Read/_Close calls are ours.
+  bool owns_io(uint16_t word, uint32_t pb) const;
+  int16_t open_file(uint32_t pb);
+  int16_t get_eof(uint32_t pb);
+  int16_t read_file(uint32_t pb);
+  int16_t close_file(uint32_t pb);
+
  private:
   struct LoadedResource {
     MacResource resource;
@@ -64,8 +73,17 @@ class ResourceManager {
   std::vector<OpenFile *> chain_from_current();
   uint32_t load(LoadedResource &r);
 
+  struct OpenDataFork {
+    int16_t refnum;
+    const Entry *entry;  // entries_ is fixed after construction
+    uint32_t mark;
+  };
+  OpenDataFork *fork_for(uint32_t pb);
+
   GuestRam &ram_;
   MemoryManager &memory_;
+  std::vector<OpenDataFork> forks_;
+  int16_t next_file_refnum_ = 1000;
   std::vector<Entry> entries_;
   std::vector<OpenFile> open_;  // top of the chain first; the System file last
   int16_t current_ = kSystemRefNum;

@@ -18,6 +18,10 @@ struct VirtualFile {
     };
     Folder folder = Folder::control_panels;
     std::string macbinary_path;
+    // Without a MacBinary file: a plain 'TEXT' file with this name and data fork (e.g. the
+    // "Hosts" file OPENRESOLVER reads).
+    std::string name;
+    std::string data;
 };
 
 }  // namespace mtb::machine
