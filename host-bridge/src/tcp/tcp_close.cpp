@@ -95,6 +95,7 @@ void TcpService::terminate(TcpStream &stream, uint16_t reason, int16_t pending_r
     stream.urgent_end.reset();
     stream.urgent_announced = false;
     stream.data_arrival_armed = true;
+    stream.ended_gracefully = graceful;
 
     if (had_connection) {
         if (graceful)

@@ -40,7 +40,12 @@ void write_flags(const ParamBlock &pb, bool urgent, bool mark) {
 // stay legal (half-close).
 Outcome TcpService::receive(Call &call, TcpStream &stream, bool no_copy) {
     const ParamBlock &pb = call.pb;
-    if (!stream.connected() && !stream.opening()) return err::connectionDoesntExist;
+    // CHOICE: after a graceful end (both FINs, reason 7) receives keep answering
+    // connectionClosing rather than connectionDoesntExist until the stream opens again: the
+    // peer's FIN may arrive and finish the connection while no receive is pending, and clients
+    // drain "until connectionClosing" after their TCPClose (NCSA library, mactcp-reference 7.6).
+    if (!stream.connected() && !stream.opening())
+        return stream.ended_gracefully ? err::connectionClosing : err::connectionDoesntExist;
     PendingReceive receive;
     receive.no_copy = no_copy;
     if (no_copy) {

@@ -87,6 +87,7 @@ struct TcpStream {
     bool closing_reported = false;  // TCPClosing delivered: peer done and all data read
     bool peer_closed_first = false;
     bool data_arrival_armed = true;  // TCPDataArrival is edge-triggered
+    bool ended_gracefully = false;   // the last connection ended with both FINs (reason 7)
     bool read_wait = false, write_wait = false;  // a readiness wait is posted
     std::optional<uint64_t> urgent_begin, urgent_end;  // stream offsets of urgent data
     bool urgent_announced = false;  // TCPUrgent ASR or urgentFlag delivered for it
