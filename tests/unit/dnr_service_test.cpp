@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "dnr/dnr_service.h"
 #include "dnr_harness.h"
 
 namespace mtb::test {
@@ -66,11 +67,14 @@ TEST(DnrService, NameLookupReturnsCacheFaultThenCallsTheProcOnceLater) {
     DnrHarness h;
     h.open();
     h.put_string(DnrHarness::kName, "www.test.example");
+    const auto issued = std::chrono::steady_clock::now();
     EXPECT_EQ(h.dnr(kStrToAddr, DnrHarness::kName, DnrHarness::kRecord, DnrHarness::kProc, DnrHarness::kUserData),
               err::cacheFault);
     EXPECT_EQ(h.rtn_code(), err::cacheFault);
     EXPECT_TRUE(h.proc_calls().empty());  // never before the call returned
     ASSERT_TRUE(h.pump_until([&] { return !h.proc_calls().empty(); }));
+    // ...nor within the application's next statements (the server answers in microseconds).
+    EXPECT_GE(std::chrono::steady_clock::now() - issued, DnrService::kMinCallbackDelay);
     h.pump_for(std::chrono::milliseconds(100));
     const auto calls = h.proc_calls();
     ASSERT_EQ(calls.size(), 1u);
