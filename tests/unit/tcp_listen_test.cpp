@@ -59,8 +59,17 @@ TEST(TcpListen, OneListenerPerPortSharedInIssueOrder) {
     ASSERT_TRUE(h.wait_done(0x5100));
     EXPECT_EQ(h.result(0x5100), 0);
     EXPECT_EQ(h.host.get16(0x5100 + T::open::remotePort.offset), local_port_of(second.fd));
-    // The last waiter gone, the listener closes: new connections are refused.
+    // No waiter left: a connection is reset; after the listener's one-second linger (kept for
+    // servers that re-listen at once) connections are refused.
     h.settle();
+    HostPeer unwanted = connect_to(port);
+    if (unwanted.fd >= 0) {
+        char c;
+        pollfd p{unwanted.fd, POLLIN, 0};
+        h.pump_until([&] { return ::poll(&p, 1, 0) == 1; }, std::chrono::seconds(2));
+        EXPECT_LE(::recv(unwanted.fd, &c, 1, 0), 0);
+    }
+    h.settle(std::chrono::milliseconds(1300));
     EXPECT_LT(connect_to(port).fd, 0);
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 
@@ -19,6 +20,10 @@ using boost::asio::ip::tcp;
 int16_t ListenerPool::join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &local_host) {
     if (guest_port != 0) {
         if (auto found = listeners_.find(guest_port); found != listeners_.end()) {
+            if (found->second.linger) {
+                core_->cancel_timer(*found->second.linger);
+                found->second.linger.reset();
+            }
             found->second.waiters.push_back(waiter);
             local_host = found->second.address;
             return err::noErr;
@@ -105,9 +110,14 @@ void ListenerPool::leave(uint16_t guest_port, ListenWaiter waiter) {
                                      return w.stream_ptr == waiter.stream_ptr && w.connection == waiter.connection;
                                  }),
                   waiters.end());
-    if (waiters.empty()) {
-        close(found->second);
-        listeners_.erase(found);
+    if (waiters.empty() && !found->second.linger) {
+        const uint64_t id = found->second.id;
+        found->second.linger = core_->schedule(std::chrono::seconds(1), [this, guest_port, id] {
+            const auto idle = listeners_.find(guest_port);
+            if (idle == listeners_.end() || idle->second.id != id || !idle->second.waiters.empty()) return;
+            close(idle->second);
+            listeners_.erase(idle);
+        });
     }
 }
 
@@ -125,7 +135,7 @@ void ListenerPool::close(Listener &listener) {
 }
 
 void ListenerPool::reset() {
-    for (auto &[port, listener] : listeners_) close(listener);
+    for (auto &[port, listener] : listeners_) close(listener);  // timers are cleared by the core
     listeners_.clear();
 }
 

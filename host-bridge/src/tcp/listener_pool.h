@@ -1,8 +1,11 @@
 // Host listening sockets for guest passive opens: ONE listener per guest local port, shared by
 // every stream with a passive open pending on that port (design.md 5, mactcp-reference 10).
-// The listener exists while at least one open waits on it; accepted connections go to the
+// The listener exists while at least one open waits on it, and lingers one second after the
+// last one leaves: servers re-listen on the same port right after each accept (Tcl, DGD,
+// Retro68), and the close is asynchronous (network thread), so closing at once would make that
+// re-listen race the old listener and fail with duplicateSocket. Accepted connections go to the
 // waiting opens in issue order (TcpService applies the remote host/port filters) and a
-// connection no open wants is reset.
+// connection no open wants is reset, like MacTCP refusing a SYN nobody listens for.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
@@ -12,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "driver/driver_core.h"
 #include "tcp/listen_config.h"
@@ -61,6 +65,7 @@ private:
         uint64_t id = 0;
         std::shared_ptr<HostAcceptor> acceptor;
         std::deque<ListenWaiter> waiters;
+        std::optional<TimerQueue::TimerId> linger;  // closes the idle listener
     };
     void accept_next(std::shared_ptr<HostAcceptor> acceptor, uint16_t guest_port, uint64_t id);  // network thread
     void close(Listener &listener);

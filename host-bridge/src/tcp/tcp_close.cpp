@@ -25,7 +25,7 @@ namespace L = layout::tcp;
 // send went out). amtUnackedData keeps reporting what the peer has not acknowledged.
 Outcome TcpService::close(Call &call, TcpStream &stream) {
     const ParamBlock &pb = call.pb;
-    if (!stream.connected()) return err::connectionDoesntExist;
+    if (!stream.connected()) return stream.ended_gracefully ? err::connectionClosing : err::connectionDoesntExist;
     if (stream.close_issued) return err::connectionClosing;
     if (pb.get(L::close::validityFlags) & 0xC0) {
         const auto ulp = ulp_settings(pb, L::close::ulpTimeoutValue, L::close::ulpTimeoutAction, L::close::validityFlags);

@@ -65,6 +65,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     }
 
     take_open_options(stream, pb);
+    stream.ended_gracefully = false;
     stream.connection = next_connection_++;
     stream.passive = false;
     stream.remote_host = remote_host;
@@ -166,6 +167,7 @@ Outcome TcpService::passive_open(Call &call, TcpStream &stream) {
     if (local_host == 0) local_host = network_->address;  // listening on every interface
 
     take_open_options(stream, pb);
+    stream.ended_gracefully = false;
     stream.connection = connection;
     stream.passive = true;
     stream.listen_port = guest_port;

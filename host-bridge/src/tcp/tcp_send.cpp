@@ -58,7 +58,9 @@ std::variant<int16_t, std::vector<RingPiece>> read_wds(const GuestMemory &memory
 // TCPStatus.amtUnackedData, which reports SIOCOUTQ, i.e. really unacknowledged bytes.
 Outcome TcpService::send(Call &call, TcpStream &stream) {
     const ParamBlock &pb = call.pb;
-    if (!stream.connected()) return err::connectionDoesntExist;
+    // After a graceful end our own TCPClose is still in effect: connectionClosing, as for
+    // receives (tcp_receive.cpp), until the stream opens again.
+    if (!stream.connected()) return stream.ended_gracefully ? err::connectionClosing : err::connectionDoesntExist;
     if (stream.close_issued) return err::connectionClosing;
     auto wds = read_wds(core_->memory(), pb.get(L::send::wdsPtr));
     if (auto *error = std::get_if<int16_t>(&wds)) return *error;
