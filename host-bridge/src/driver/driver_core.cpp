@@ -22,6 +22,9 @@ constexpr std::size_t kMaxEventsPerInterrupt = 64;
 
 constexpr auto kSlowCall = std::chrono::milliseconds(1);
 
+// How long task-level guest code gets between two full batches of interrupt-level work.
+constexpr auto kInterruptBreather = std::chrono::microseconds(500);
+
 // Bytes of the parameter block each csCode may read and write (mactcp-reference section 3).
 // Ordinary UDP calls get 52 so that MacTCP 1.x applications' shorter blocks are never
 // written past; only the Multi calls use the 58-byte layout.
@@ -229,7 +232,9 @@ void DriverCore::deliver(std::function<void()> guest_call) {
         return;
     }
     events_.push(std::move(guest_call));
-    host_->raise_interrupt();
+    // Queued from a call made at interrupt level: the running drain takes it, or the breather
+    // after a full batch does; raising now would re-enter interrupt level at once.
+    if (interrupt_depth_ == 0) host_->raise_interrupt();
 }
 
 void DriverCore::set_request_timeout(RequestId id, Clock::duration after, std::function<void()> on_expiry) {
@@ -282,7 +287,13 @@ void DriverCore::interrupt() {
     --interrupt_depth_;
     if (timers_.earliest() && (!wake_armed_for_ || *timers_.earliest() < *wake_armed_for_)) arm_wake_up();
     if (wake_armed_for_ && timers_.size() == 0) wake_armed_for_.reset();
-    if (more) host_->raise_interrupt();
+    // A full batch with more waiting: let the interrupted task-level code run before the rest,
+    // or a guest that re-issues calls from its completion routines against a fast host peer
+    // would never leave interrupt level (its main program would starve).
+    if (more && !drain_resume_scheduled_) {
+        drain_resume_scheduled_ = true;
+        schedule(kInterruptBreather, [this] { drain_resume_scheduled_ = false; });
+    }
     if (interrupt_depth_ == 0 && trap_depth_ == 0) warn_if_slow("interrupt", started);
 }
 
@@ -293,6 +304,7 @@ void DriverCore::reset() {
     timers_.clear();
     events_.clear();
     wake_armed_for_.reset();
+    drain_resume_scheduled_ = false;
     callbacks_.forget();
     memory_ = GuestMemory();
     log_.info("reset: every stream, request and guest address dropped");
