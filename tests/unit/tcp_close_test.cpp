@@ -131,6 +131,28 @@ TEST(TcpClose, AbortResetsTheConnectionWithReasonSix) {
     EXPECT_EQ(h.count_asr(tcp_event::terminate), 1u);
 }
 
+// NCSA-style close: our TCPClose, the peer's FIN, a NoCopyRcv drain — by the time the app
+// returns the lent pieces the connection has ended gracefully. The loan is still the app's to
+// give back, without an error.
+TEST(TcpClose, PiecesLentBeforeTheConnectionEndedComeBackWithoutError) {
+    TcpHarness h;
+    HostListener listener;
+    HostPeer peer = h.connected_stream(listener, kStream);
+    peer.send_all("tail");
+    h.settle();
+    h.no_copy_rcv(0x5000, kStream, kData, 2);
+    ASSERT_TRUE(h.wait_done(0x5000));
+    EXPECT_EQ(h.result(0x5000), 0);
+    h.close(0x5100, kStream);
+    peer.shutdown_write();
+    ASSERT_TRUE(h.wait_done(0x5100));
+    h.settle();
+    EXPECT_EQ(h.count_asr(tcp_event::terminate), 1u);  // both sides done: reason 7
+    EXPECT_EQ(h.asrs().back().reason, termin_reason::ulpClose);
+    EXPECT_EQ(h.bfr_return(0x5200, kStream, kData), 0);
+    EXPECT_EQ(h.bfr_return(0x5200, kStream, kData), err::invalidRDS);  // not twice
+}
+
 TEST(TcpClose, ReleaseWithRequestsPendingCompletesEachOnceAndReturnsTheBuffer) {
     TcpHarness h;
     HostListener listener;

@@ -79,8 +79,11 @@ Outcome TcpService::receive(Call &call, TcpStream &stream, bool no_copy) {
 }
 
 // TCPRcvBfrReturn: the identical RDS a TCPNoCopyRcv filled. Pieces never lent, returned twice or
-// altered -> invalidRDS, touching nothing. With no connection the pieces are still reclaimed and
-// the Guide's connectionDoesntExist is answered (mactcp-reference 7.6).
+// altered -> invalidRDS, touching nothing. Pieces that were lent are taken back with noErr even
+// when the connection has ended meanwhile: the app cannot order its BfrReturn before a peer's
+// FIN, and clients treat an error here as a failed read (MacPython raises from Rcv; the NCSA
+// close drain gives up). The Guide's connectionDoesntExist for a stream without a connection
+// still answers an RDS that names no loan (invalidRDS comes first, as it touches nothing).
 Outcome TcpService::buffer_return(Call &call, TcpStream &stream) {
     const uint32_t rds = call.pb.get(L::receive::rdsPtr);
     if (rds == 0) return err::invalidRDS;
@@ -95,7 +98,7 @@ Outcome TcpService::buffer_return(Call &call, TcpStream &stream) {
         pieces.push_back({*ptr, *length});
     }
     if (!stream.ring.give_back(rds, pieces)) return err::invalidRDS;
-    if (!stream.connected()) return err::connectionDoesntExist;
+    if (!stream.connected()) return err::noErr;
     Outbox out;
     pump(stream, out);  // room again: take more from the socket
     return err::noErr;
