@@ -15,7 +15,7 @@ class BridgeHarness {
 public:
     static constexpr uint32_t kPb = 0x4000;  // default parameter block address
 
-    BridgeHarness() : bridge(host, host) {
+    explicit BridgeHarness(std::map<std::string, std::string> prefs = {}) : host(std::move(prefs)), bridge(host, host) {
         host.install_driver();
         GuestRegs regs;
         regs.d[0] = 0;  // Open

@@ -24,7 +24,8 @@ public:
     static constexpr uint32_t kDriverAddress = 0x1000;
     static constexpr uint32_t kDceAddress = 0x800;
 
-    FakeHost() : ram(kRamSize, 0) {}
+    explicit FakeHost(std::map<std::string, std::string> initial_prefs = {})
+        : ram(kRamSize, 0), prefs(std::move(initial_prefs)) {}
 
     GuestMemory memory() override { return GuestMemory(ram.data(), 0, static_cast<uint32_t>(ram.size())); }
     void raise_interrupt() override {

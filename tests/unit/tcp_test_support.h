@@ -148,6 +148,7 @@ struct AsrCall {
 // can be pending at once.
 class TcpHarness : public BridgeHarness {
 public:
+    using BridgeHarness::BridgeHarness;
     void clear_pb(uint32_t pb) {
         for (uint32_t i = 0; i < T::size; ++i) host.put8(pb + i, 0);
     }

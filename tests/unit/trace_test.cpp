@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bridge_harness.h"
+#include "tcp_test_support.h"
 #include "trace/trace_writer.h"
 
 namespace mtb::test {
@@ -84,6 +85,36 @@ TEST(Trace, UnwritablePathIsLoggedAndTheBridgeRunsOn) {
     bool logged = false;
     for (const auto &line : host.logs) logged |= line.find("cannot write the trace") != std::string::npos;
     EXPECT_TRUE(logged);
+}
+
+}  // namespace mtb::test
+
+namespace mtb::test {
+
+// The data crossing the boundary is in the trace too, both ways, as hex.
+TEST(Trace, RecordsTcpPayloadBothWays) {
+    constexpr uint32_t kStream = 0x10000, kData = 0x80000;
+    const std::string path = "/tmp/mtb_trace_tcp_" + std::to_string(::getpid()) + ".jsonl";
+    {
+        TcpHarness h({{"ipptrace", path}});
+        HostListener listener;
+        HostPeer peer = h.connected_stream(listener, kStream);
+        h.send_text(0x5000, kStream, kData, "Mac");
+        ASSERT_TRUE(h.wait_done(0x5000));
+        EXPECT_EQ(peer.read(3), "Mac");
+        peer.send_all("host");
+        h.rcv(0x5100, kStream, kData + 0x100, 100);
+        ASSERT_TRUE(h.wait_done(0x5100));
+    }
+    const auto lines = read_lines(path);
+    ::unlink(path.c_str());
+    bool to_host = false, to_guest = false;
+    for (const auto &line : lines) {
+        to_host |= line.find(R"("direction":"to_host","stream":)" + std::to_string(kStream) + R"(,"bytes":"4d6163")") != std::string::npos;
+        to_guest |= line.find(R"("direction":"to_guest","stream":)" + std::to_string(kStream) + R"(,"bytes":"686f7374")") != std::string::npos;
+    }
+    EXPECT_TRUE(to_host);
+    EXPECT_TRUE(to_guest);
 }
 
 }  // namespace mtb::test

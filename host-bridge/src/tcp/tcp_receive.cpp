@@ -120,6 +120,8 @@ bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out, bool &would_
         would_block = true;
         return false;
     }
+    if (n > 0 && core_->trace().enabled())
+        core_->trace().data("to_guest", stream.stream_ptr, bytes->first(static_cast<std::size_t>(n)));
     if (n == 0) {
         stream.peer_fin = true;
         if (!stream.fin_sent) stream.peer_closed_first = true;
@@ -162,6 +164,8 @@ void TcpService::pull(TcpStream &stream, Outbox &out) {
         if (!bytes) break;
         const ssize_t n = ::recv(stream.fd, bytes->data(), piece.length, MSG_DONTWAIT);
         if (n > 0) {
+            if (core_->trace().enabled())
+                core_->trace().data("to_guest", stream.stream_ptr, bytes->first(static_cast<std::size_t>(n)));
             if (at_mark) {
                 // Urgent data is everything unread up to and including the mark byte (a host
                 // socket only marks the last urgent byte).
