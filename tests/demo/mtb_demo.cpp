@@ -76,8 +76,7 @@ bool part_http_client() {
                         "<body><h1>Hello, 68k!</h1><p>This page crossed MacTCP Bridge.</p></body></html>\r\n");
     });
     std::printf("[host] web server listening on 127.0.0.1:%u\n", server.port());
-    const auto result = run_on_the_mac("demo_http_client", {{"server_port", std::to_string(server.port())},
-                                                            {"http_port", std::to_string(server.port())}});
+    const auto result = run_on_the_mac("demo_http_client", {{"port", std::to_string(server.port())}});
     std::lock_guard lock(mutex);
     std::printf("[host] the web server got: %s\n", request_line.empty() ? "(nothing)" : request_line.c_str());
     return result.ok() && !request_line.empty();
@@ -94,19 +93,20 @@ bool part_echo_server() {
     if (!std::filesystem::exists(program("demo_echo_server"))) return true;
     std::printf("== 3. A 68k server (TCPPassiveOpen) answering a host client ==\n");
     const uint16_t port = free_loopback_port();
-    std::string heard;
+    std::string greeting, echo;
     std::thread client([&] {
         const int fd = demo::connect_with_retry(port, 30);
         if (fd < 0) return;
-        std::printf("[host] connected to the Mac's server on 127.0.0.1:%u\n", port);
+        greeting = demo::read_line(fd);
+        std::printf("[host] connected to the Mac's server on 127.0.0.1:%u; it says: %s", port, greeting.c_str());
         demo::write_all(fd, "Hello, Mac! Are you there?\r\n");
-        heard = demo::read_all(fd);
-        ::close(fd);
+        echo = demo::read_line(fd);
+        std::printf("[host] the Mac echoed: %s", echo.c_str());
+        ::close(fd);  // the Mac's server sees connectionClosing, closes its side and exits
     });
-    const auto result = run_on_the_mac("demo_echo_server", {{"listen_port", std::to_string(port)}});
+    const auto result = run_on_the_mac("demo_echo_server", {{"port", std::to_string(port)}});
     client.join();
-    std::printf("[host] the Mac's server answered: %s\n", heard.empty() ? "(nothing)" : heard.c_str());
-    return result.ok() && !heard.empty();
+    return result.ok() && echo == "Hello, Mac! Are you there?\r\n";
 }
 
 }  // namespace

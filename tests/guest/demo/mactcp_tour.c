@@ -33,19 +33,19 @@ int main(void)
     long version = 0;
     CHECK_EQ(OpenDriver((const unsigned char *)"\004.IPP", &ipp), noErr);
     CHECK_EQ(Gestalt(gestaltMacTCPVersion, &version), noErr);
-    printf("Mac: MacTCP driver .IPP open (refnum %d), Gestalt('mtcp') = %ld\n", ipp, version);
+    printf("[68k] MacTCP driver .IPP open (refnum %d), Gestalt('mtcp') = %ld\n", ipp, version);
 
     GetAddrParamBlock addr;
     memset(&addr, 0, sizeof addr);
     CHECK_EQ(call(&addr, ipctlGetAddr), noErr);
-    print_address("Mac: my IP address is ", addr.ourAddress, 0);
-    print_address("Mac: netmask ", addr.ourNetMask, 0);
+    print_address("[68k] my IP address is ", addr.ourAddress, 0);
+    print_address("[68k] netmask ", addr.ourNetMask, 0);
 
     UDPiopb mtu;
     memset(&mtu, 0, sizeof mtu);
     mtu.csParam.mtu.remoteHost = addr.ourAddress;
     CHECK_EQ(call(&mtu, UDPMaxMTUSize), noErr);
-    printf("Mac: largest unfragmented datagram %u bytes\n", mtu.csParam.mtu.mtuSize);
+    printf("[68k] largest unfragmented datagram %u bytes\n", mtu.csParam.mtu.mtuSize);
 
     const unsigned long size = 4 * mtu.csParam.mtu.mtuSize + 1024; /* as Guide-93 advises */
     TCPiopb pb;
@@ -65,8 +65,8 @@ int main(void)
     OSErr opened = call(&pb, TCPActiveOpen);
     CHECK_EQ(opened, noErr);
     if (opened == noErr) {
-        print_address("Mac: connected from ", pb.csParam.open.localHost, pb.csParam.open.localPort);
-        print_address("Mac:           to   ", pb.csParam.open.remoteHost, pb.csParam.open.remotePort);
+        print_address("[68k] connected from ", pb.csParam.open.localHost, pb.csParam.open.localPort);
+        print_address("[68k]           to   ", pb.csParam.open.remoteHost, pb.csParam.open.remotePort);
 
         static char greeting[256];
         memset(&pb, 0, sizeof pb);
@@ -78,7 +78,7 @@ int main(void)
         CHECK_EQ(received, noErr);
         if (received == noErr) {
             greeting[pb.csParam.receive.rcvBuffLen] = 0;
-            printf("Mac: the server says: %s", greeting);
+            printf("[68k] the server says: %s", greeting);
         }
 
         static char reply[] = "Hello from a 68000 running MacTCP Bridge!\r\n";
@@ -98,6 +98,6 @@ int main(void)
     pb.tcpStream = stream;
     CHECK_EQ(call(&pb, TCPRelease), noErr);
     DisposePtr(pb.csParam.create.rcvBuff);
-    printf("Mac: stream released, done.\n");
+    printf("[68k] stream released, done.\n");
     return mtb_test_finish();
 }
