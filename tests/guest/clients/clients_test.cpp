@@ -297,4 +297,101 @@ TEST(Clients, MacPythonUdpRequestResponse) {
     ::close(fd);
 }
 
+// ---- The NCSA socket library's patterns (client-call-sequences 3) -------------------------
+
+TEST(Clients, NcsaSeveralSendsInFlight) {
+    LoopbackListener server;
+    const int small = 4096;  // inherited by the accepted socket: the guest's sends back up
+    ::setsockopt(server.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    Peer peer([&] {
+        Conn c(accept_within(server.fd(), 30s));
+        ASSERT_TRUE(c.ok()) << "the guest never connected";
+        std::this_thread::sleep_for(1s);
+        unsigned long sum = 0;
+        size_t count = 0, wrong = SIZE_MAX;
+        char chunk[65536];
+        for (;;) {
+            const ssize_t n = ::recv(c.fd(), chunk, sizeof chunk, 0);
+            if (n <= 0) {
+                EXPECT_EQ(n, 0) << "errno " << errno;
+                break;
+            }
+            for (ssize_t j = 0; j < n; ++j, ++count) {
+                const size_t k = count % 16384;
+                const auto expected = static_cast<unsigned char>((k * 31 + k / 256) & 0xFF);
+                if (static_cast<unsigned char>(chunk[j]) != expected && wrong == SIZE_MAX) wrong = count;
+                sum += static_cast<unsigned char>(chunk[j]);
+            }
+        }
+        EXPECT_EQ(wrong, SIZE_MAX) << "first wrong byte";
+        ASSERT_TRUE(c.send("got " + std::to_string(count) + " " + std::to_string(sum) + "\n"));
+        ::shutdown(c.fd(), SHUT_WR);
+        c.until_eof();
+    });
+    run("clients_ncsa_send_many", {{"server_port", std::to_string(server.port())}}, options(60s));
+}
+
+TEST(Clients, NcsaRcvReissuedFromCompletion) {
+    LoopbackListener server;
+    Peer peer([&] {
+        Conn c(accept_within(server.fd(), 30s));
+        ASSERT_TRUE(c.ok()) << "the guest never connected";
+        std::string data(20000, '\0');
+        for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 23);
+        for (size_t offset = 0; offset < data.size(); offset += 2000) {
+            ASSERT_TRUE(c.send(data.substr(offset, 2000)));
+            std::this_thread::sleep_for(offset % 6000 == 0 ? 300ms : 20ms);
+        }
+        c.until_eof();
+    });
+    run("clients_ncsa_rcv_reissue", {{"server_port", std::to_string(server.port())}}, options(60s));
+}
+
+TEST(Clients, NcsaListenSpinAndAcceptByRelisten) {
+    LoopbackListener control_listener;
+    Peer peer([&] {
+        Conn ctl(accept_within(control_listener.fd(), 30s));
+        ASSERT_TRUE(ctl.ok()) << "no control connection";
+        std::string line;
+        ASSERT_TRUE(ctl.line(line));
+        ASSERT_EQ(line.rfind("port ", 0), 0u) << line;
+        const uint16_t port = static_cast<uint16_t>(std::stoul(line.substr(5)));
+        Conn first(connect_loopback(port));
+        ASSERT_TRUE(first.ok()) << "cannot connect to the guest's listen() on " << port;
+        ASSERT_TRUE(ctl.line(line));
+        ASSERT_EQ(line, "relistening");
+        Conn second(connect_loopback(port));
+        ASSERT_TRUE(second.ok()) << "cannot connect to the guest's second listen() on " << port;
+        ASSERT_TRUE(first.send("one\n"));
+        ASSERT_TRUE(second.send("two\n"));
+        ASSERT_TRUE(first.line(line));
+        EXPECT_EQ(line, "ack one");
+        ASSERT_TRUE(second.line(line));
+        EXPECT_EQ(line, "ack two");
+        ASSERT_TRUE(ctl.line(line));
+        EXPECT_EQ(line, "done");
+        ctl.until_eof();
+    });
+    run("clients_ncsa_listen_accept", control(control_listener), options(60s));
+}
+
+TEST(Clients, NcsaCloseByStatusPollingAndDrain) {
+    LoopbackListener server;
+    Peer peer([&] {
+        Conn c(accept_within(server.fd(), 30s));
+        ASSERT_TRUE(c.ok()) << "the guest never connected";
+        std::string data;
+        ASSERT_TRUE(c.bytes(6000, data));
+        EXPECT_EQ(data.substr(0, 12), "012345678901");
+        // The guest's FIN comes next; the tail goes out after it (guest in FIN Wait 2).
+        std::string rest;
+        EXPECT_FALSE(c.bytes(1, rest)) << "unexpected data";
+        EXPECT_EQ(c.last_errno(), 0) << "expected a clean FIN";
+        ASSERT_TRUE(c.send("got 6000; goodbye\n"));
+        ::shutdown(c.fd(), SHUT_WR);
+        c.until_eof();
+    });
+    run("clients_ncsa_close", {{"server_port", std::to_string(server.port())}}, options(60s));
+}
+
 }  // namespace mtb::guest
