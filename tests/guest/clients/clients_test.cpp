@@ -297,6 +297,19 @@ TEST(Clients, MacPythonUdpRequestResponse) {
     ::close(fd);
 }
 
+// Issue 8, item 3: the connection ends between Rcv's NoCopyRcv and its BfrReturn.
+TEST(Clients, MacPythonRcvWhenTheConnectionEndsBeforeBfrReturn) {
+    LoopbackListener server;
+    Peer peer([&] {
+        Conn c(accept_within(server.fd(), 30s));
+        ASSERT_TRUE(c.ok()) << "the guest never connected";
+        EXPECT_TRUE(c.until_eof()) << "errno " << c.last_errno();  // the script's Close()
+        ASSERT_TRUE(c.send("last one\n"));
+        ::shutdown(c.fd(), SHUT_WR);
+    });
+    run("clients_macpython_rcv_at_close", {{"server_port", std::to_string(server.port())}}, options(60s));
+}
+
 // ---- The NCSA socket library's patterns (client-call-sequences 3) -------------------------
 
 TEST(Clients, NcsaSeveralSendsInFlight) {
