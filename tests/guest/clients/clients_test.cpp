@@ -23,6 +23,7 @@
 
 #include "guest_harness.h"
 #include "ip/host_network_info.h"
+#include "test_dns_server.h"
 
 namespace mtb::guest {
 namespace {
@@ -405,6 +406,30 @@ TEST(Clients, NcsaCloseByStatusPollingAndDrain) {
         c.until_eof();
     });
     run("clients_ncsa_close", {{"server_port", std::to_string(server.port())}}, options(60s));
+}
+
+// ---- DNR: MacPython `macdnr` and the NCSA library's inet_addr/gethostbyname --------------
+
+machine::MachineOptions dnr_options(const test::TestDnsServer &dns) {
+    machine::MachineOptions o = options(60s);
+    o.prefs["ippdns"] = dns.pref(300, 2);
+    machine::VirtualFile cdev;  // the bridge's DNR control panel, where dnr.c looks first
+    cdev.folder = machine::VirtualFile::Folder::control_panels;
+    cdev.macbinary_path = MTB_DNR_CDEV;
+    o.files.push_back(cdev);
+    return o;
+}
+
+TEST(Clients, MacPythonMacdnr) {
+    test::TestDnsServer dns;
+    dns.add_standard_zone();
+    run("clients_macpython_macdnr", {}, dnr_options(dns));
+}
+
+TEST(Clients, NcsaInetAddrWithoutResultProc) {
+    test::TestDnsServer dns;
+    dns.add_standard_zone();
+    run("clients_ncsa_inet_addr", {}, dnr_options(dns));
 }
 
 }  // namespace mtb::guest
