@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -95,16 +96,31 @@ void fill_random(std::vector<uint8_t> &data, uint32_t seed) {
 }
 
 // Loopback ports in LISTEN state right now (/proc/net/tcp, local address 0100007F).
+// Socket inodes this process holds: other tests run in parallel (ctest -j) and listen on
+// loopback too, so a port is ours only if its socket is one of our descriptors.
+std::set<std::string> own_socket_inodes() {
+    std::set<std::string> inodes;
+    for (const auto &entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        std::error_code ec;
+        const std::string target = std::filesystem::read_symlink(entry.path(), ec).string();
+        if (!ec && target.rfind("socket:[", 0) == 0) inodes.insert(target.substr(8, target.size() - 9));
+    }
+    return inodes;
+}
+
+// Loopback TCP ports this process listens on (the bridge runs in-process).
 std::set<uint16_t> listening_ports() {
+    const std::set<std::string> own = own_socket_inodes();
     std::set<uint16_t> ports;
     std::ifstream in("/proc/net/tcp");
     std::string line;
     std::getline(in, line);
     while (std::getline(in, line)) {
         std::istringstream fields(line);
-        std::string slot, local, remote, state;
-        fields >> slot >> local >> remote >> state;
-        if (state == "0A" && local.rfind("0100007F:", 0) == 0) ports.insert(static_cast<uint16_t>(std::stoul(local.substr(9), nullptr, 16)));
+        std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+        fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+        if (state == "0A" && local.rfind("0100007F:", 0) == 0 && own.contains(inode))
+            ports.insert(static_cast<uint16_t>(std::stoul(local.substr(9), nullptr, 16)));
     }
     return ports;
 }
