@@ -104,3 +104,35 @@ TEST(DriverDispatch, StatusAndPrimeAreNotMacTcpCalls) {
 }
 
 }  // namespace mtb::test
+
+namespace mtb::test {
+
+namespace {
+// A host that cannot show its RAM as one region (Basilisk II "banks" addressing).
+class NoRamHost final : public HostEnvironment {
+public:
+    GuestMemory memory() override { return GuestMemory(); }
+    void raise_interrupt() override {}
+    std::optional<std::string> pref(std::string_view) override { return std::nullopt; }
+    void log(LogLevel, std::string_view line) override { lines.emplace_back(line); }
+    std::vector<std::string> lines;
+};
+}  // namespace
+
+TEST(DriverDispatch, WithoutContiguousRamEveryCallFailsAndOneLineSaysWhy) {
+    NoRamHost host;
+    FakeHost cpu;
+    Bridge bridge(host, cpu);
+    for (int i = 0; i < 3; ++i) {
+        GuestRegs regs;
+        regs.d[0] = 2;
+        regs.a[0] = 0x4000;
+        bridge.emul_op(regs);
+        EXPECT_EQ(static_cast<int32_t>(regs.d[0]), err::controlErr);
+    }
+    int said = 0;
+    for (const auto &line : host.lines) said += line.find("no contiguous guest RAM") != std::string::npos;
+    EXPECT_EQ(said, 1);
+}
+
+}  // namespace mtb::test

@@ -82,7 +82,14 @@ void DriverCore::add_service(uint16_t first_cs_code, uint16_t last_cs_code, Serv
     services_.push_back({first_cs_code, last_cs_code, &service});
 }
 
-void DriverCore::refresh_memory() { memory_ = host_->memory(); }
+void DriverCore::refresh_memory() {
+    memory_ = host_->memory();
+    if (!memory_.valid() && !said_no_memory_) {
+        said_no_memory_ = true;
+        log_.error("the host offers no contiguous guest RAM (Basilisk II \"banks\" addressing?): "
+                   "every call will fail until it does");
+    }
+}
 
 void DriverCore::warn_if_slow(const char *what, Clock::time_point started) {
     const auto held = Clock::now() - started;

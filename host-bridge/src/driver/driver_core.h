@@ -108,6 +108,7 @@ private:
     int interrupt_depth_ = 0;
     std::optional<Clock::time_point> wake_armed_for_;
     bool drain_resume_scheduled_ = false;
+    bool said_no_memory_ = false;
     bool shut_down_ = false;
     NetworkThread net_;  // last: its thread stops before the state above goes away
     boost::asio::steady_timer wake_timer_;  // network thread only
