@@ -92,6 +92,13 @@ UdpStream *UdpService::find(uint32_t stream_ptr, uint64_t serial) {
     return stream != nullptr && stream->serial == serial ? stream : nullptr;
 }
 
+// Ports of our own open streams (the host would let a second SO_REUSEADDR socket share them).
+bool UdpService::port_taken(uint16_t first, uint16_t last) const {
+    for (const auto &[stream_ptr, stream] : streams_)
+        if (first <= stream.last_port && stream.first_port <= last) return true;
+    return false;
+}
+
 bool UdpService::overlaps_existing(uint32_t start, uint32_t length) const {
     const uint64_t end = uint64_t{start} + length;
     auto next = streams_.lower_bound(start);
@@ -123,6 +130,7 @@ Outcome UdpService::create(Call &call, bool multi) {
         if (first == 0 || last < first) return err::invalidLength;
     }
     if (first != 0 && first <= kRipPort && kRipPort <= last) return err::duplicateSocket;
+    if (first != 0 && port_taken(first, last)) return err::duplicateSocket;
 
     std::vector<udp_socket::Opened> opened;
     for (uint32_t port = first; port <= last; ++port) {

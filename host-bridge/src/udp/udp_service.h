@@ -33,6 +33,7 @@ private:
     UdpStream *find(uint32_t stream_ptr);
     UdpStream *find(uint32_t stream_ptr, uint64_t serial);
     bool overlaps_existing(uint32_t start, uint32_t length) const;
+    bool port_taken(uint16_t first, uint16_t last) const;
     void close_sockets(UdpStream &stream);
 
     // udp_send.cpp: UDPWrite, UDPMultiSend.

@@ -65,6 +65,12 @@ Opened open_bound(uint16_t port) {
     const int on = 1;
     ::setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on);
     ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+    // A released stream's socket is closed by the network thread a moment later; SO_REUSEADDR
+    // lets an app re-create a stream on the same port at once (UdpService refuses duplicates
+    // among its own streams itself; other host sockets still refuse us unless they share too).
+    // For port 0 it is set after binding, or the kernel could pick a port another
+    // SO_REUSEADDR socket holds.
+    if (port != 0) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     ::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on);  // MacTCP sends broadcasts freely
     sockaddr_in address = endpoint(INADDR_ANY, port);
     socklen_t length = sizeof address;
@@ -74,6 +80,7 @@ Opened open_bound(uint16_t port) {
         ::close(fd);
         return opened;
     }
+    if (port == 0) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     opened.fd = fd;
     opened.port = ntohs(address.sin_port);
     return opened;
