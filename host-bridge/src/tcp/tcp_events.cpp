@@ -6,18 +6,12 @@
 #include "guest/pb_layout.h"
 #include "tcp/tcp_service.h"
 
-#if __has_include("driver/scratch_layout.h")
 #include "driver/scratch_layout.h"
-#endif
 
 namespace mtb {
 
 namespace {
-#if __has_include("driver/scratch_layout.h")
 constexpr uint32_t kIcmpReportOffset = scratch::icmpReport;
-#else
-constexpr uint32_t kIcmpReportOffset = 0;  // scratch_layout.h: the shared ICMP report record
-#endif
 }  // namespace
 
 void TcpService::pump(uint32_t stream_ptr, uint64_t connection) {

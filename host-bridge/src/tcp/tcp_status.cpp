@@ -7,9 +7,7 @@
 #include "tcp/host_socket.h"
 #include "tcp/tcp_service.h"
 
-#if __has_include("driver/scratch_layout.h")
 #include "driver/scratch_layout.h"
-#endif
 
 namespace mtb {
 
@@ -17,11 +15,7 @@ namespace L = layout::tcp;
 namespace CS = layout::tcp_connection_stats;
 
 namespace {
-#if __has_include("driver/scratch_layout.h")
 constexpr uint32_t kGlobalInfoOffset = scratch::tcpGlobalInfo;
-#else
-constexpr uint32_t kGlobalInfoOffset = 32;  // scratch_layout.h: TCPParam + TCPStats records
-#endif
 constexpr uint16_t kHistogramBuckets[CS::histoBuckets] = {0, 64, 128, 256, 512, 1024, 1460};
 
 uint16_t cap16(uint64_t value) { return static_cast<uint16_t>(std::min<uint64_t>(value, 65535)); }
