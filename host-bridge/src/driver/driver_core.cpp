@@ -159,6 +159,7 @@ void DriverCore::dispatch_control(GuestRegs &regs) {
     if (!pb) {
         result = truncated_pb_result(cs_code);
         log_.warning("{}: parameter block 0x{:08x} runs past guest RAM", cs_code_name(cs_code), pb_address);
+        memory_.write16(pb_address + hdr::ioResult.offset, static_cast<uint16_t>(result));
     } else {
         const uint16_t trap = pb->get(hdr::ioTrap);
         Call call{*pb, cs_code, (trap & hdr::trapAsyncBit) != 0, pb->get(hdr::ioCompletion), regs.a[5]};
@@ -178,7 +179,6 @@ void DriverCore::dispatch_control(GuestRegs &regs) {
         }
         result = *outcome;
     }
-    memory_.write16(pb_address + hdr::ioResult.offset, static_cast<uint16_t>(result));
     regs.d[0] = as_d0(result);
     if (result != err::noErr) log_.info("{} -> {}", cs_code_name(cs_code), result_name(result));
 }
