@@ -35,57 +35,36 @@ void TcpService::pump(TcpStream &stream, Outbox &out) {
     update_ulp_timer(stream);
 }
 
+void TcpService::wait_readable(TcpStream &stream) { wait_ready(stream, false); }
+void TcpService::wait_writable(TcpStream &stream) { wait_ready(stream, true); }
+
 // The network thread only waits. poll() with a zero timeout first: asio's epoll reactor is
 // edge-triggered, so readiness that arrived before the wait was registered would otherwise be
 // missed. Both run on the network thread, which is also the only thread reading epoll, so an
 // edge after the poll is reported to the registered wait.
-void TcpService::wait_readable(TcpStream &stream) {
-    if (stream.read_wait || !stream.socket) return;
-    stream.read_wait = true;
+void TcpService::wait_ready(TcpStream &stream, bool for_write) {
+    bool &waiting = for_write ? stream.write_wait : stream.read_wait;
+    if (waiting || !stream.socket) return;
+    waiting = true;
     const uint32_t stream_ptr = stream.stream_ptr;
     const uint64_t connection = stream.connection;
-    auto ready = [this, stream_ptr, connection] {
-        core_->post_event([this, stream_ptr, connection] {
+    auto ready = [this, stream_ptr, connection, for_write] {
+        core_->post_event([this, stream_ptr, connection, for_write] {
             TcpStream *s = find(stream_ptr, connection);
             if (s == nullptr) return;
-            s->read_wait = false;
+            (for_write ? s->write_wait : s->read_wait) = false;
             pump(stream_ptr, connection);
         });
     };
-    core_->net().post([socket = stream.socket, ready] {
+    core_->net().post([socket = stream.socket, ready, for_write] {
         if (!socket->socket.is_open()) return;
-        pollfd p{socket->fd, POLLIN | POLLPRI, 0};
+        pollfd p{socket->fd, static_cast<short>(for_write ? POLLOUT : (POLLIN | POLLPRI)), 0};
         if (::poll(&p, 1, 0) > 0) {
             ready();
             return;
         }
-        socket->socket.async_wait(boost::asio::socket_base::wait_read, [ready](const boost::system::error_code &ec) {
-            if (ec != boost::asio::error::operation_aborted) ready();
-        });
-    });
-}
-
-void TcpService::wait_writable(TcpStream &stream) {
-    if (stream.write_wait || !stream.socket) return;
-    stream.write_wait = true;
-    const uint32_t stream_ptr = stream.stream_ptr;
-    const uint64_t connection = stream.connection;
-    auto ready = [this, stream_ptr, connection] {
-        core_->post_event([this, stream_ptr, connection] {
-            TcpStream *s = find(stream_ptr, connection);
-            if (s == nullptr) return;
-            s->write_wait = false;
-            pump(stream_ptr, connection);
-        });
-    };
-    core_->net().post([socket = stream.socket, ready] {
-        if (!socket->socket.is_open()) return;
-        pollfd p{socket->fd, POLLOUT, 0};
-        if (::poll(&p, 1, 0) > 0) {
-            ready();
-            return;
-        }
-        socket->socket.async_wait(boost::asio::socket_base::wait_write, [ready](const boost::system::error_code &ec) {
+        const auto direction = for_write ? boost::asio::socket_base::wait_write : boost::asio::socket_base::wait_read;
+        socket->socket.async_wait(direction, [ready](const boost::system::error_code &ec) {
             if (ec != boost::asio::error::operation_aborted) ready();
         });
     });

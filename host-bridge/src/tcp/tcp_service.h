@@ -100,6 +100,7 @@ private:
     void pump(uint32_t stream_ptr, uint64_t connection);
     void wait_readable(TcpStream &stream);
     void wait_writable(TcpStream &stream);
+    void wait_ready(TcpStream &stream, bool for_write);
     void queue_asr(const TcpStream &stream, uint16_t event, uint16_t reason, Outbox &out);
     void complete_later(RequestId id, int16_t result, Outbox &out,
                         std::function<void(const ParamBlock &)> outputs = {});
