@@ -6,6 +6,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <benchmark/benchmark.h>
 
+#include "loopback_listener.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -30,22 +32,7 @@ constexpr uint32_t kData = 0x60000;          // 64 KB guest data buffer
 constexpr uint32_t kChunk = 65535;
 constexpr uint32_t kPb = 0x4000, kWds = 0x5000;
 
-struct Listener {
-    int fd;
-    uint16_t port;
-    Listener() {
-        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        ::listen(fd, 4);
-        socklen_t l = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &l);
-        port = ntohs(a.sin_port);
-    }
-    ~Listener() { ::close(fd); }
-};
+using mtb::bench::Listener;
 
 int connect_loopback(uint16_t port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <benchmark/benchmark.h>
 
+#include "loopback_listener.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -19,22 +21,7 @@ namespace {
 
 constexpr uint32_t kBytes = 64u << 20;
 
-struct Listener {
-    int fd;
-    uint16_t port;
-    Listener() {
-        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        ::listen(fd, 4);
-        socklen_t l = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &l);
-        port = ntohs(a.sin_port);
-    }
-    ~Listener() { ::close(fd); }
-};
+using mtb::bench::Listener;
 
 uint32_t checksum(const std::vector<uint8_t> &data) {
     uint32_t a = 0, b = 0;
