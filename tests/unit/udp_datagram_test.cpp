@@ -3,6 +3,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <map>
+
+#include <fstream>
+
 #include <algorithm>
 #include <chrono>
 
@@ -18,7 +24,8 @@ constexpr uint32_t kReadPb = 0x5000;
 constexpr uint32_t kAsr = 0xA000, kUserData = 0x12345678, kA5 = 0x77000;
 
 struct UdpFixture {
-    explicit UdpFixture(uint32_t length = 8192, uint32_t notify = 0) {
+    explicit UdpFixture(uint32_t length = 8192, uint32_t notify = 0, std::map<std::string, std::string> prefs = {})
+        : h(std::move(prefs)) {
         EXPECT_EQ(udp_create(h, kUdpBuffer, length, 0, notify, kUserData, BridgeHarness::kPb), 0);
         port = created_port(h);
     }
@@ -354,6 +361,27 @@ TEST(UdpAsr, PortUnreachableIsReportedWithTheIcmpReport) {
     prepare_write(f.h, BridgeHarness::kPb, kUdpBuffer, kLoopback, f.peer.port);
     EXPECT_EQ(f.h.control(kUdpWrite), 0);
     EXPECT_TRUE(f.peer.receive());
+}
+
+// `ipptrace` records datagram payloads both ways, as hex.
+TEST(UdpTrace, DatagramsAreRecordedBothWays) {
+    const std::string path = "/tmp/mtb_trace_udp_" + std::to_string(::getpid()) + ".jsonl";
+    {
+        UdpFixture f(8192, 0, {{"ipptrace", path}});
+        put_wds(f.h, {"Mac", "!"});
+        prepare_write(f.h, BridgeHarness::kPb, kUdpBuffer, kLoopback, f.peer.port);
+        EXPECT_EQ(f.h.control(kUdpWrite), 0);
+        ASSERT_TRUE(f.peer.receive());
+        f.peer.send_to(f.port, "host");
+        EXPECT_EQ(f.read(), 0);
+    }
+    std::ifstream in(path);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ::unlink(path.c_str());
+    const std::string stream = std::to_string(kUdpBuffer);
+    EXPECT_NE(all.find(R"("direction":"to_host","stream":)" + stream + R"(,"bytes":"4d6163")"), std::string::npos) << all;
+    EXPECT_NE(all.find(R"("direction":"to_host","stream":)" + stream + R"(,"bytes":"21")"), std::string::npos);
+    EXPECT_NE(all.find(R"("direction":"to_guest","stream":)" + stream + R"(,"bytes":"686f7374")"), std::string::npos);
 }
 
 }  // namespace mtb::test

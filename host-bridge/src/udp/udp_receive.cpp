@@ -190,6 +190,7 @@ void UdpService::store(UdpStream &stream, HostUdpSocket &socket, uint32_t length
         if (datagram.address != 0) stream.area.release(datagram.address);
         return;
     }
+    if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, into);
     datagram.length = length;
     datagram.remote_host = arrival.remote_host;
     datagram.remote_port = arrival.remote_port;

@@ -113,6 +113,11 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     if (is_deferred_icmp_error(error)) error = udp_socket::send(socket.fd, gathered, host, remote_port);
     const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
     if (result != err::noErr) return result;
+    if (core_->trace().enabled()) {
+        for (const iovec &part : gathered)
+            core_->trace().data("to_host", stream.stream_ptr,
+                                std::span<const uint8_t>(static_cast<const uint8_t *>(part.iov_base), part.iov_len));
+    }
     stream.contacted.insert(host);
     ++stream.sent;
     return err::noErr;
