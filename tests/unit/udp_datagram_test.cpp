@@ -5,11 +5,9 @@
 
 #include <unistd.h>
 
-#include <map>
-
-#include <fstream>
-
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <chrono>
 
 #include "driver/mactcp_codes.h"
