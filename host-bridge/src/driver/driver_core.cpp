@@ -292,7 +292,7 @@ void DriverCore::interrupt() {
     const bool more = events_.drain(kMaxEventsPerInterrupt);
     trap_depth_ = saved_trap_depth;
     --interrupt_depth_;
-    if (timers_.earliest() && (!wake_armed_for_ || *timers_.earliest() < *wake_armed_for_)) arm_wake_up();
+    arm_wake_up();  // re-arms only for a deadline earlier than the one already armed
     if (wake_armed_for_ && timers_.size() == 0) wake_armed_for_.reset();
     // A full batch with more waiting: let the interrupted task-level code run before the rest,
     // or a guest that re-issues calls from its completion routines against a fast host peer
