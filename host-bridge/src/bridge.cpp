@@ -11,9 +11,9 @@
 namespace mtb {
 
 struct Bridge::Parts {
-    Parts(HostEnvironment &host, GuestCpu &cpu)
-        : network(discover_host_network()), core(host, cpu), ip(core, network), udp(core, network), tcp(core, network),
-          dnr(core) {
+    Parts(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io)
+        : core(host, cpu, io), network(core.io().network_info()),
+          ip(core, network), udp(core, network), tcp(core, network), dnr(core) {
         core.add_service(15, 19, ip);
         core.add_service(20, 29, udp);
         core.add_service(30, 49, tcp);
@@ -24,15 +24,16 @@ struct Bridge::Parts {
     }
     ~Parts() { core.shutdown(); }  // the network thread stops before the services go away
 
-    HostNetworkInfo network;
     DriverCore core;
+    HostNetworkInfo network;
     IpService ip;
     UdpService udp;
     TcpService tcp;
     DnrService dnr;
 };
 
-Bridge::Bridge(HostEnvironment &host, GuestCpu &cpu) : parts_(std::make_unique<Parts>(host, cpu)) {}
+Bridge::Bridge(HostEnvironment &host, GuestCpu &cpu) : parts_(std::make_unique<Parts>(host, cpu, nullptr)) {}
+Bridge::Bridge(HostEnvironment &host, GuestCpu &cpu, net::HostIo &io) : parts_(std::make_unique<Parts>(host, cpu, &io)) {}
 Bridge::~Bridge() = default;
 
 void Bridge::emul_op(GuestRegs &regs) { parts_->core.emul_op(regs); }

@@ -9,10 +9,18 @@
 
 namespace mtb {
 
+namespace net {
+class HostIo;  // host-bridge/src/net/host_io.h: every host operation, clock and event
+}
+
 // One emulated Mac's MacTCP. Every member runs on the emulation thread.
 class Bridge {
 public:
+    // With the live host: Linux sockets, its own network thread, the real clock.
     Bridge(HostEnvironment &host, GuestCpu &cpu);
+    // With an injected host (trace replay, the fuzzer's scripted host, a decorator over the live
+    // one): every host operation goes through `io`, which must outlive the Bridge.
+    Bridge(HostEnvironment &host, GuestCpu &cpu, net::HostIo &io);
     ~Bridge();
     Bridge(const Bridge &) = delete;
     Bridge &operator=(const Bridge &) = delete;

@@ -6,6 +6,7 @@
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "net/live_host_io.h"
 
 namespace mtb {
 
@@ -50,8 +51,11 @@ uint32_t as_d0(int16_t result) { return static_cast<uint32_t>(static_cast<int32_
 
 }  // namespace
 
-DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu)
-    : host_(&host), log_(host), callbacks_(cpu), wake_timer_(net_.context()) {
+DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu) : DriverCore(host, cpu, nullptr) {}
+
+DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io)
+    : owned_io_(io == nullptr ? std::make_unique<net::LiveHostIo>(host) : nullptr), io_(io != nullptr ? io : owned_io_.get()),
+      host_(&host), log_(host), callbacks_(cpu) {
     if (auto level = host.pref("ipplog")) log_.set_level(Logger::parse_level(*level, LogLevel::warning));
     if (auto path = host.pref("ipptrace"); path && !path->empty()) {
         if (trace_.open(*path, host.emulator_name()))
@@ -74,7 +78,7 @@ uint32_t DriverCore::guest_ticks() {
     constexpr uint32_t kTicks = 0x16A;
     if (auto ticks = memory_.read32(kTicks)) return *ticks;
     if (auto ticks = host_->read_low_memory32(kTicks)) return *ticks;
-    const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch());
+    const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(io_->now().time_since_epoch());
     return static_cast<uint32_t>(since_epoch.count() * 60 / 1000);
 }
 
@@ -91,10 +95,11 @@ void DriverCore::refresh_memory() {
     }
 }
 
-void DriverCore::warn_if_slow(const char *what, Clock::time_point started) {
-    const auto held = Clock::now() - started;
+// CPU time of the emulation thread, not wall time: a busy host preempting us is not our work.
+void DriverCore::warn_if_slow(const char *what, Clock::duration cpu_started) {
+    const auto held = io_->thread_cpu_time() - cpu_started;
     if (held > kSlowCall) {
-        log_.warning("{} held the emulation thread for {} us",
+        log_.warning("{} held the emulation thread for {} us of CPU",
                      what, std::chrono::duration_cast<std::chrono::microseconds>(held).count());
     }
 }
@@ -104,7 +109,7 @@ void DriverCore::emul_op(GuestRegs &regs) {
         regs.d[0] = as_d0(err::notOpenErr);
         return;
     }
-    const auto started = Clock::now();
+    const auto started = io_->thread_cpu_time();
     refresh_memory();
     ++trap_depth_;
     switch (regs.d[0]) {
@@ -252,25 +257,17 @@ void DriverCore::set_request_timeout(RequestId id, Clock::duration after, std::f
 }
 
 TimerQueue::TimerId DriverCore::schedule(Clock::duration after, std::function<void()> callback) {
-    const TimerQueue::TimerId id = timers_.schedule(Clock::now() + after, std::move(callback));
+    const TimerQueue::TimerId id = timers_.schedule(io_->now() + after, std::move(callback));
     arm_wake_up();
     return id;
 }
 
-// The network thread sleeps until the earliest deadline, then asks for an interrupt.
+// The host wakes us at the earliest deadline (Event{wake}); re-armed only for an earlier one.
 void DriverCore::arm_wake_up() {
     const auto earliest = timers_.earliest();
     if (!earliest || (wake_armed_for_ && *wake_armed_for_ <= *earliest)) return;
     wake_armed_for_ = *earliest;
-    const uint64_t generation = generation_.load();
-    net_.post([this, when = *earliest, generation] {
-        wake_timer_.expires_at(when);
-        wake_timer_.async_wait([this, generation](const boost::system::error_code &ec) {
-            if (ec) return;  // re-armed for an earlier deadline, or stopped
-            if (generation != generation_.load()) return;
-            post_event([this] { wake_armed_for_.reset(); });
-        });
-    });
+    io_->arm_wake_up(*earliest);
 }
 
 void DriverCore::post_event(std::function<void()> event) {
@@ -283,17 +280,30 @@ void DriverCore::post_event(std::function<void()> event) {
 
 void DriverCore::interrupt() {
     if (shut_down_) return;
-    const auto started = Clock::now();
+    const auto started = io_->thread_cpu_time();
     refresh_memory();
     ++interrupt_depth_;
     const int saved_trap_depth = trap_depth_;
     trap_depth_ = 0;  // guest code we call from here is at interrupt level, not inside a trap
-    timers_.run_due(Clock::now());
-    const bool more = events_.drain(kMaxEventsPerInterrupt);
+    const auto now = io_->now();
+    if (wake_armed_for_ && *wake_armed_for_ <= now) wake_armed_for_.reset();
+    timers_.run_due(now);
+    // Guest calls queued for interrupt level first (they are older), then the host's events.
+    std::size_t budget = kMaxEventsPerInterrupt;
+    while (budget > 0) {
+        if (events_.run_one()) {
+            --budget;
+            continue;
+        }
+        net::Event event;
+        if (!io_->next_event(event)) break;
+        router_.dispatch(event);
+        --budget;
+    }
+    const bool more = budget == 0;
     trap_depth_ = saved_trap_depth;
     --interrupt_depth_;
     arm_wake_up();  // re-arms only for a deadline earlier than the one already armed
-    if (wake_armed_for_ && timers_.size() == 0) wake_armed_for_.reset();
     // A full batch with more waiting: let the interrupted task-level code run before the rest,
     // or a guest that re-issues calls from its completion routines against a fast host peer
     // would never leave interrupt level (its main program would starve).
@@ -310,7 +320,9 @@ void DriverCore::reset() {
     requests_.clear();
     timers_.clear();
     events_.clear();
+    router_.clear();
     wake_armed_for_.reset();
+    io_->arm_wake_up(std::nullopt);
     drain_resume_scheduled_ = false;
     callbacks_.forget();
     memory_ = GuestMemory();
@@ -320,6 +332,7 @@ void DriverCore::reset() {
 void DriverCore::shutdown() {
     if (shut_down_) return;
     net_.stop();
+    io_->shutdown();  // every host socket is closed here, whatever state the services are in
     reset();
     shut_down_ = true;
 }

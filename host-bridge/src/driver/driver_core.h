@@ -9,8 +9,6 @@
 #include <memory>
 #include <optional>
 
-#include <boost/asio/steady_timer.hpp>
-
 #include "driver/call.h"
 #include "driver/event_queue.h"
 #include "driver/guest_callbacks.h"
@@ -19,6 +17,8 @@
 #include "driver/outgoing_policy.h"
 #include "driver/request_table.h"
 #include "driver/timer_queue.h"
+#include "net/event_router.h"
+#include "net/host_io.h"
 #include "trace/trace_writer.h"
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/host_environment.h"
@@ -29,7 +29,13 @@ class DriverCore {
 public:
     using Clock = TimerQueue::Clock;
 
+    // With the live host (Linux sockets, the network thread, the real clock).
     DriverCore(HostEnvironment &host, GuestCpu &cpu);
+    // With any host: a trace replay, the fuzzer's scripted host, a TLS or recording decorator.
+    // `io` must outlive the DriverCore.
+    DriverCore(HostEnvironment &host, GuestCpu &cpu, net::HostIo &io) : DriverCore(host, cpu, &io) {}
+    // `io` null: the live host.
+    DriverCore(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io);
     ~DriverCore();
 
     // --- entry points from the host (emulation thread) -------------------------------------
@@ -44,6 +50,12 @@ public:
     GuestMemory &memory() { return memory_; }
     Logger &log() { return log_; }
     HostEnvironment &host() { return *host_; }
+    // Every host operation, the clock and the host's events (net/host_io.h).
+    net::HostIo &io() { return *io_; }
+    net::EventRouter &router() { return router_; }
+    Clock::time_point now() { return io_->now(); }
+    // TRANSITIONAL: the Asio thread of the services not yet on the HostIo seam (UDP, ICMP echo,
+    // DNR). It goes away once they are; nothing new may use it.
     NetworkThread &net() { return net_; }
     GuestCallbacks &callbacks() { return callbacks_; }
     TraceWriter &trace() { return trace_; }
@@ -65,8 +77,8 @@ public:
     TimerQueue::TimerId schedule(Clock::duration after, std::function<void()> callback);
     void cancel_timer(TimerQueue::TimerId id) { timers_.cancel(id); }
 
-    // Any thread: run `event` on the emulation thread at interrupt level. Events queued
-    // before a reset are dropped.
+    // TRANSITIONAL (see net()): any thread: run `event` on the emulation thread at interrupt
+    // level. Events queued before a reset are dropped. Host results come as net::Events.
     void post_event(std::function<void()> event);
 
     // Runs guest code now when at interrupt level, or queues it for the next interrupt when
@@ -86,13 +98,16 @@ private:
     void kill_io();
     void arm_wake_up();
     void refresh_memory();
-    void warn_if_slow(const char *what, Clock::time_point started);
+    void warn_if_slow(const char *what, Clock::duration cpu_started);
 
     struct ServiceRange {
         uint16_t first, last;
         Service *service;
     };
 
+    std::unique_ptr<net::HostIo> owned_io_;  // the live host, unless one was injected
+    net::HostIo *io_;
+    net::EventRouter router_;
     HostEnvironment *host_;
     Logger log_;
     TraceWriter trace_;
@@ -111,7 +126,6 @@ private:
     bool said_no_memory_ = false;
     bool shut_down_ = false;
     NetworkThread net_;  // last: its thread stops before the state above goes away
-    boost::asio::steady_timer wake_timer_;  // network thread only
 };
 
 }  // namespace mtb

@@ -26,6 +26,18 @@ bool EventQueue::drain(std::size_t max_events) {
     return !empty();
 }
 
+bool EventQueue::run_one() {
+    Event event;
+    {
+        std::lock_guard lock(mutex_);
+        if (events_.empty()) return false;
+        event = std::move(events_.front());
+        events_.pop_front();
+    }
+    event();
+    return true;
+}
+
 void EventQueue::clear() {
     std::deque<Event> dropped;
     {

@@ -23,6 +23,9 @@ public:
     // remain.
     bool drain(std::size_t max_events);
 
+    // Emulation thread: runs the oldest event; false when there was none.
+    bool run_one();
+
     void clear();
     bool empty() const;
 

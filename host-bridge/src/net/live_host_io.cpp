@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "net/live_host_io.h"
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <ctime>
+#include <netinet/tcp.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+#include "dnr/dns_resolver.h"
+#include "driver/network_thread.h"
+#include "net/linux_queries.h"
+
+namespace mtb::net {
+
+namespace {
+
+constexpr uint64_t kFlagMask = 0xFF;
+constexpr uint64_t kEpochOne = 0x100;
+constexpr uint64_t kEpochMask = 0xFFFFFF00;
+constexpr uint64_t kStopTag = ~uint64_t{0};
+constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
+
+uint32_t generation_of(uint64_t state) { return static_cast<uint32_t>(state >> 32); }
+
+uint8_t flags_from_epoll(uint32_t events) {
+    uint8_t flags = 0;
+    if (events & EPOLLIN) flags |= ready::readable;
+    if (events & EPOLLOUT) flags |= ready::writable;
+    if (events & EPOLLPRI) flags |= ready::urgent;
+    if (events & (EPOLLHUP | EPOLLRDHUP)) flags |= ready::hangup;
+    if (events & EPOLLERR) flags |= ready::error;
+    return flags;
+}
+
+sockaddr_in to_sockaddr(Endpoint endpoint) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(endpoint.host);
+    address.sin_port = htons(endpoint.port);
+    return address;
+}
+
+Endpoint from_sockaddr(const sockaddr_in &address) {
+    return {ntohl(address.sin_addr.s_addr), ntohs(address.sin_port)};
+}
+
+int setsockopt_int(int fd, int level, int name, int value) {
+    return ::setsockopt(fd, level, name, &value, sizeof value) == 0 ? 0 : errno;
+}
+
+}  // namespace
+
+// c-ares on an Asio thread of its own, started by the first dns_open(). Its answers are queued
+// as Event{dns} like every other host result.
+struct LiveHostIo::Dns {
+    NetworkThread thread;
+    std::unique_ptr<dnr::DnsResolver> resolver;
+};
+
+LiveHostIo::LiveHostIo(HostEnvironment &host) : host_(&host) {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    stop_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    timer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    epoll_event stop_event{EPOLLIN, {.u64 = kStopTag}};
+    epoll_event timer_event{EPOLLIN, {.u64 = kTimerTag}};
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, stop_, &stop_event);
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, timer_, &timer_event);
+    // The emulators handle signals on their own threads (Basilisk II's SIGSEGV handler, timer
+    // signals); ours must never receive them.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    thread_ = std::thread([this] { run(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+LiveHostIo::~LiveHostIo() {
+    shutdown();
+    for (auto &chunk : chunks_) delete[] chunk.load();
+}
+
+void LiveHostIo::shutdown() {
+    if (stopped_) return;
+    stopped_ = true;
+    if (dns_) dns_->thread.stop();  // the resolver dies with the LiveHostIo, its thread now
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(stop_, &one, sizeof one);
+    if (thread_.joinable()) thread_.join();
+    close_all();
+    for (int fd : {epoll_, stop_, timer_})
+        if (fd >= 0) ::close(fd);
+    epoll_ = stop_ = timer_ = -1;
+    std::lock_guard lock(mutex_);
+    changed_.clear();
+    answers_.clear();
+    wake_due_ = false;
+}
+
+void LiveHostIo::close_all() {
+    for (uint32_t index = 0; index < next_index_; ++index) {
+        Slot *slot = slot_at(index);
+        if (slot->fd >= 0) close((slot->generation << 20) | (index + 1), false);
+    }
+}
+
+// --- the network thread -----------------------------------------------------------------------
+
+void LiveHostIo::run() {
+    epoll_event events[64];
+    for (;;) {
+        const int count = ::epoll_wait(epoll_, events, 64, -1);
+        if (count < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        for (int i = 0; i < count; ++i) {
+            const uint64_t tag = events[i].data.u64;
+            if (tag == kStopTag) return;
+            if (tag == kTimerTag) {
+                uint64_t expirations;
+                while (::read(timer_, &expirations, sizeof expirations) > 0) {
+                }
+                queue_raise([this](std::unique_lock<std::mutex> &) { wake_due_ = true; });
+                continue;
+            }
+            note(static_cast<uint32_t>(tag), static_cast<uint32_t>(tag >> 32), flags_from_epoll(events[i].events));
+        }
+    }
+}
+
+void LiveHostIo::note(uint32_t index, uint32_t generation, uint8_t flags) {
+    Slot *slot = slot_at(index);
+    if (slot == nullptr) return;
+    uint64_t old = slot->state.load(std::memory_order_acquire);
+    uint64_t updated;
+    do {
+        if (generation_of(old) != generation) return;  // closed since: not this socket's news
+        updated = (old & ~kEpochMask) | ((old + kEpochOne) & kEpochMask) | flags;
+    } while (!slot->state.compare_exchange_weak(old, updated, std::memory_order_acq_rel));
+    const uint8_t gained = flags & ~static_cast<uint8_t>(old & kFlagMask);
+    if (gained == 0 || slot->queued.exchange(true, std::memory_order_acq_rel)) return;
+    queue_raise([this, index](std::unique_lock<std::mutex> &) { changed_.push_back(index); });
+}
+
+// Adds to the event queue under the lock; the interrupt is raised only when the queue was empty.
+void LiveHostIo::queue_raise(const std::function<void(std::unique_lock<std::mutex> &)> &add) {
+    std::unique_lock lock(mutex_);
+    const bool was_empty = changed_.empty() && !wake_due_ && answers_.empty();
+    add(lock);
+    lock.unlock();
+    if (was_empty) host_->raise_interrupt();
+}
+
+// --- clock, wake-ups, events --------------------------------------------------------------
+
+Clock::time_point LiveHostIo::now() { return Clock::now(); }
+
+void LiveHostIo::arm_wake_up(std::optional<Clock::time_point> deadline) {
+    if (timer_ < 0) return;
+    itimerspec spec{};
+    if (deadline) {
+        // steady_clock is CLOCK_MONOTONIC on Linux. A deadline already past still fires (1 ns).
+        const auto since = deadline->time_since_epoch();
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since);
+        spec.it_value.tv_sec = seconds.count();
+        spec.it_value.tv_nsec = std::chrono::duration_cast<std::chrono::nanoseconds>(since - seconds).count();
+        if (spec.it_value.tv_sec <= 0 && spec.it_value.tv_nsec <= 0) spec.it_value.tv_nsec = 1;
+    }
+    ::timerfd_settime(timer_, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+Clock::duration LiveHostIo::thread_cpu_time() {
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
+
+bool LiveHostIo::next_event(Event &out) {
+    for (;;) {
+        if (batch_next_ == batch_.size()) {
+            batch_.clear();
+            batch_next_ = 0;
+            std::lock_guard lock(mutex_);
+            if (wake_due_) {
+                wake_due_ = false;
+                out = Event{};
+                out.kind = Event::Kind::wake;
+                return true;
+            }
+            while (!answers_.empty() && !dns_in_flight_.contains(answers_.front().first)) answers_.pop_front();
+            if (!answers_.empty()) {
+                dns_in_flight_.erase(answers_.front().first);
+                out = Event{};
+                out.kind = Event::Kind::dns;
+                out.query = answers_.front().first;
+                out.answer = std::move(answers_.front().second);
+                answers_.pop_front();
+                return true;
+            }
+            if (changed_.empty()) return false;
+            batch_.swap(changed_);
+        }
+        const uint32_t index = batch_[batch_next_++];
+        Slot *slot = slot_at(index);
+        if (slot == nullptr) continue;
+        slot->queued.store(false, std::memory_order_release);
+        if (slot->fd < 0) continue;
+        const uint8_t flags = static_cast<uint8_t>(slot->state.load(std::memory_order_acquire) & kFlagMask);
+        if (flags == 0) continue;
+        out = Event{};
+        out.socket = (slot->generation << 20) | (index + 1);
+        if (slot->connecting && (flags & (ready::writable | ready::error | ready::hangup))) {
+            slot->connecting = false;
+            out.kind = Event::Kind::connected;
+            out.error = socket_error(out.socket);
+            if (out.error == 0 && !(flags & ready::writable)) out.error = ECONNREFUSED;
+            return true;
+        }
+        if (slot->connecting) continue;
+        out.kind = Event::Kind::ready;
+        out.flags = flags;
+        return true;
+    }
+}
+
+HostNetworkInfo LiveHostIo::network_info() { return discover_host_network(); }
+
+// --- sockets ---------------------------------------------------------------------------------
+
+// A SocketId is the slot index + 1 in its low 20 bits and the slot's generation above, so an
+// id kept by mistake after close() does not name the socket that reuses the slot.
+LiveHostIo::Slot *LiveHostIo::slot_at(uint32_t index) const {
+    if (index >= kChunk * kMaxChunks) return nullptr;
+    Slot *chunk = chunks_[index / kChunk].load(std::memory_order_acquire);
+    return chunk == nullptr ? nullptr : &chunk[index % kChunk];
+}
+
+LiveHostIo::Slot *LiveHostIo::find(SocketId id) const {
+    const uint32_t low = id & 0xFFFFF;
+    if (low == 0) return nullptr;
+    Slot *slot = slot_at(low - 1);
+    if (slot == nullptr || slot->fd < 0 || ((slot->generation << 20) | low) != id) return nullptr;
+    return slot;
+}
+
+SocketId LiveHostIo::adopt(int fd, SocketKind kind) {
+    uint32_t index;
+    // Recycle slots oldest first and only once many are free, so ids are rarely reused soon.
+    if (free_.size() > 64) {
+        index = free_.front();
+        free_.pop_front();
+    } else {
+        index = next_index_;
+        if (index + 1 >= (1u << 20)) {
+            ::close(fd);
+            return kNoSocket;
+        }
+        if (chunks_[index / kChunk].load() == nullptr) chunks_[index / kChunk].store(new Slot[kChunk]);
+        ++next_index_;
+    }
+    Slot &slot = *slot_at(index);
+    slot.generation = (slot.generation + 1) & 0xFFF;
+    slot.state.store(uint64_t{slot.generation} << 32, std::memory_order_release);
+    slot.fd = fd;
+    slot.kind = kind;
+    slot.registered = slot.connecting = slot.mark_seen = false;
+    slot.send_buffer = 0;
+    slot.written = slot.syn_acked = 0;
+    ++open_count_;
+    return (slot.generation << 20) | (index + 1);
+}
+
+// Registered once, edge-triggered, when the socket has something to report: UDP/ICMP at open,
+// TCP at connect/listen/accept (a fresh TCP socket would report a meaningless hang-up).
+void LiveHostIo::enrol(uint32_t index, Slot &slot) {
+    if (slot.registered || epoll_ < 0) return;
+    slot.registered = true;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP | EPOLLET;
+    event.data.u64 = (uint64_t{slot.generation} << 32) | index;
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, slot.fd, &event);
+}
+
+void LiveHostIo::clear_flags(Slot &slot, uint64_t seen, uint8_t flags) {
+    uint64_t expected = seen;
+    slot.state.compare_exchange_strong(expected, seen & ~uint64_t{flags}, std::memory_order_acq_rel);
+}
+
+Opened LiveHostIo::open(SocketKind kind) {
+    int type = SOCK_STREAM, protocol = 0;
+    switch (kind) {
+    case SocketKind::tcp: break;
+    case SocketKind::udp: type = SOCK_DGRAM; break;
+    case SocketKind::icmp_datagram: type = SOCK_DGRAM, protocol = IPPROTO_ICMP; break;
+    case SocketKind::icmp_raw: type = SOCK_RAW, protocol = IPPROTO_ICMP; break;
+    }
+    const int fd = ::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+    if (fd < 0) return {kNoSocket, errno};
+    const SocketId id = adopt(fd, kind);
+    if (id == kNoSocket) return {kNoSocket, EMFILE};
+    if (kind != SocketKind::tcp) enrol((id & 0xFFFFF) - 1, *find(id));
+    return {id, 0};
+}
+
+int LiveHostIo::set_option(SocketId id, Option option, bool on) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return EBADF;
+    const int value = on ? 1 : 0;
+    switch (option) {
+    case Option::reuse_address: return setsockopt_int(slot->fd, SOL_SOCKET, SO_REUSEADDR, value);
+    case Option::no_delay: return setsockopt_int(slot->fd, IPPROTO_TCP, TCP_NODELAY, value);
+    case Option::oob_inline: return setsockopt_int(slot->fd, SOL_SOCKET, SO_OOBINLINE, value);
+    case Option::broadcast: return setsockopt_int(slot->fd, SOL_SOCKET, SO_BROADCAST, value);
+    case Option::receive_errors: return setsockopt_int(slot->fd, IPPROTO_IP, IP_RECVERR, value);
+    case Option::packet_info: return setsockopt_int(slot->fd, IPPROTO_IP, IP_PKTINFO, value);
+    case Option::no_checksum:
+#ifdef SO_NO_CHECK
+        return setsockopt_int(slot->fd, SOL_SOCKET, SO_NO_CHECK, value);
+#else
+        return on ? ENOPROTOOPT : 0;
+#endif
+    case Option::echo_reply_only: return linux_queries::echo_reply_only(slot->fd, on);
+    }
+    return EINVAL;
+}
+
+int LiveHostIo::bind(SocketId id, Endpoint local) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return EBADF;
+    const sockaddr_in address = to_sockaddr(local);
+    return ::bind(slot->fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 ? 0 : errno;
+}
+
+std::optional<Endpoint> LiveHostIo::local_endpoint(SocketId id) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return std::nullopt;
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(slot->fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) return std::nullopt;
+    return from_sockaddr(address);
+}
+
+int LiveHostIo::listen(SocketId id) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return EBADF;
+    if (::listen(slot->fd, SOMAXCONN) != 0) return errno;
+    enrol((id & 0xFFFFF) - 1, *slot);
+    return 0;
+}
+
+int LiveHostIo::connect(SocketId id, Endpoint remote) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return EBADF;
+    const sockaddr_in address = to_sockaddr(remote);
+    const int result = ::connect(slot->fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 ? 0 : errno;
+    if (result == EINPROGRESS) slot->connecting = true;
+    slot->syn_acked = 1;
+    if (result == 0 || result == EINPROGRESS) enrol((id & 0xFFFFF) - 1, *slot);
+    return result;
+}
+
+Accepted LiveHostIo::accept(SocketId listener) {
+    Accepted accepted;
+    Slot *slot = find(listener);
+    if (slot == nullptr) {
+        accepted.error = EBADF;
+        return accepted;
+    }
+    const uint64_t seen = slot->state.load(std::memory_order_acquire);
+    sockaddr_in remote{};
+    socklen_t length = sizeof remote;
+    const int fd = ::accept4(slot->fd, reinterpret_cast<sockaddr *>(&remote), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        accepted.error = errno;
+        if (accepted.error == EAGAIN || accepted.error == EWOULDBLOCK) clear_flags(*slot, seen, ready::readable);
+        return accepted;
+    }
+    accepted.remote = from_sockaddr(remote);
+    sockaddr_in local{};
+    length = sizeof local;
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &length) == 0) accepted.local = from_sockaddr(local);
+    accepted.id = adopt(fd, SocketKind::tcp);
+    if (accepted.id == kNoSocket) {
+        accepted.error = EMFILE;
+        return accepted;
+    }
+    enrol((accepted.id & 0xFFFFF) - 1, *find(accepted.id));
+    return accepted;
+}
+
+void LiveHostIo::close(SocketId id, bool abortive) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return;
+    if (slot->registered && epoll_ >= 0) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, slot->fd, nullptr);
+    if (abortive) {
+        const linger option{1, 0};
+        ::setsockopt(slot->fd, SOL_SOCKET, SO_LINGER, &option, sizeof option);
+    }
+    ::close(slot->fd);
+    slot->fd = -1;
+    // A new generation in the shared word: events still on their way are dropped.
+    slot->state.store(uint64_t{(slot->generation + 1) & 0xFFF} << 32, std::memory_order_release);
+    free_.push_back((id & 0xFFFFF) - 1);
+    --open_count_;
+}
+
+uint8_t LiveHostIo::readiness(SocketId id) {
+    Slot *slot = find(id);
+    return slot == nullptr ? 0 : static_cast<uint8_t>(slot->state.load(std::memory_order_acquire) & kFlagMask);
+}
+
+int LiveHostIo::socket_error(SocketId id) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return EBADF;
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (::getsockopt(slot->fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return errno;
+    return error;
+}
+
+// --- connected TCP sockets ---------------------------------------------------------------
+
+IoResult LiveHostIo::receive(SocketId id, std::span<uint8_t> into) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return {0, EBADF};
+    const uint64_t seen = slot->state.load(std::memory_order_acquire);
+    for (;;) {
+        const ssize_t n = ::recv(slot->fd, into.data(), into.size(), MSG_DONTWAIT);
+        if (n >= 0) return {n, 0};
+        if (errno == EINTR) continue;
+        const IoResult result{0, errno};
+        if (result.would_block()) clear_flags(*slot, seen, ready::readable);
+        return result;
+    }
+}
+
+IoResult LiveHostIo::send(SocketId id, std::span<const iovec> parts, bool urgent) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return {0, EBADF};
+    const uint64_t seen = slot->state.load(std::memory_order_acquire);
+    msghdr message{};
+    message.msg_iov = const_cast<iovec *>(parts.data());
+    message.msg_iovlen = std::min<std::size_t>(parts.size(), IOV_MAX);
+    for (;;) {
+        const ssize_t n = ::sendmsg(slot->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL | (urgent ? MSG_OOB : 0));
+        if (n >= 0) {
+            slot->written += static_cast<uint64_t>(n);
+            return {n, 0};
+        }
+        if (errno == EINTR) continue;
+        const IoResult result{0, errno};
+        if (result.would_block()) clear_flags(*slot, seen, ready::writable);
+        return result;
+    }
+}
+
+int LiveHostIo::shutdown_send(SocketId id) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return EBADF;
+    return ::shutdown(slot->fd, SHUT_WR) == 0 ? 0 : errno;
+}
+
+// Urgent stays flagged until a look finds the stream past a mark that was seen, with no event
+// since that mark was seen (a second urgent byte may have come meanwhile).
+bool LiveHostIo::at_mark(SocketId id) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return false;
+    const uint64_t seen = slot->state.load(std::memory_order_acquire);
+    const bool marked = ::sockatmark(slot->fd) == 1;
+    if (marked) {
+        slot->mark_seen = true;
+        slot->mark_state = seen;
+    } else if (slot->mark_seen) {
+        slot->mark_seen = false;
+        clear_flags(*slot, slot->mark_state, ready::urgent);
+    }
+    return marked;
+}
+
+TcpInfo LiveHostIo::tcp_info(SocketId id) {
+    Slot *slot = find(id);
+    return slot == nullptr ? TcpInfo{} : linux_queries::tcp_info(slot->fd, slot->written, slot->syn_acked);
+}
+
+uint32_t LiveHostIo::send_buffer_size(SocketId id) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return 0;
+    if (slot->send_buffer == 0) {
+        int buffer = 0;
+        socklen_t length = sizeof buffer;
+        if (::getsockopt(slot->fd, SOL_SOCKET, SO_SNDBUF, &buffer, &length) == 0 && buffer > 0)
+            slot->send_buffer = static_cast<uint32_t>(buffer) / 2;
+    }
+    return slot->send_buffer;
+}
+
+// --- datagram sockets ------------------------------------------------------------------
+
+Datagram LiveHostIo::receive_from(SocketId id, std::span<uint8_t> into, bool peek) {
+    Datagram datagram;
+    Slot *slot = find(id);
+    if (slot == nullptr) {
+        datagram.error = EBADF;
+        return datagram;
+    }
+    const uint64_t seen = slot->state.load(std::memory_order_acquire);
+    sockaddr_in from{};
+    iovec part{into.data(), into.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+    msghdr message{};
+    message.msg_name = &from;
+    message.msg_namelen = sizeof from;
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    // MSG_TRUNC: the return value is the datagram's real length even when `into` is shorter.
+    const ssize_t length = ::recvmsg(slot->fd, &message, (peek ? MSG_PEEK : 0) | MSG_DONTWAIT | MSG_TRUNC);
+    if (length < 0) {
+        datagram.error = errno;
+        if (datagram.error == EAGAIN || datagram.error == EWOULDBLOCK) clear_flags(*slot, seen, ready::readable);
+        return datagram;
+    }
+    datagram.length = length;
+    datagram.from = from_sockaddr(from);
+    for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            datagram.local_host = ntohl(info.ipi_addr.s_addr);
+        }
+    }
+    return datagram;
+}
+
+int LiveHostIo::send_to(SocketId id, std::span<const iovec> parts, Endpoint to) {
+    Slot *slot = find(id);
+    if (slot == nullptr) return EBADF;
+    sockaddr_in address = to_sockaddr(to);
+    msghdr message{};
+    message.msg_name = &address;
+    message.msg_namelen = sizeof address;
+    message.msg_iov = const_cast<iovec *>(parts.data());
+    message.msg_iovlen = std::min<std::size_t>(parts.size(), IOV_MAX);
+    return ::sendmsg(slot->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? errno : 0;
+}
+
+std::optional<IcmpError> LiveHostIo::take_error(SocketId id) {
+    Slot *slot = find(id);
+    return slot == nullptr ? std::nullopt : linux_queries::take_error(slot->fd);
+}
+
+// --- DNS ----------------------------------------------------------------------------------
+
+std::optional<std::string> LiveHostIo::dns_open(const dnr::ResolverOptions &options) {
+    if (stopped_) return std::string("the bridge has shut down");
+    if (dns_) dns_->thread.stop();
+    dns_.reset();
+    auto dns = std::make_unique<Dns>();
+    dns->resolver = std::make_unique<dnr::DnsResolver>(dns->thread.context(), options, [this](uint64_t id, dnr::DnsAnswer answer) {
+        queue_raise([this, id, &answer](std::unique_lock<std::mutex> &) { answers_.emplace_back(id, std::move(answer)); });
+    });
+    if (!dns->resolver->usable()) return dns->resolver->setup_problem();
+    dns_ = std::move(dns);
+    return std::nullopt;
+}
+
+void LiveHostIo::dns_start(uint64_t query, dnr::QueryKind kind, const std::string &name, uint32_t address) {
+    dns_in_flight_.insert(query);
+    if (!dns_) {
+        queue_raise([this, query](std::unique_lock<std::mutex> &) { answers_.emplace_back(query, dnr::dns_error(err::noNameServer)); });
+        return;
+    }
+    dns_->resolver->start(query, kind, name, address);
+}
+
+void LiveHostIo::dns_cancel_all() {
+    if (dns_) dns_->resolver->cancel_all();
+    dns_in_flight_.clear();  // answers already on their way are dropped by next_event
+
+}
+
+}  // namespace mtb::net
