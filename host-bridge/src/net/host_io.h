@@ -36,8 +36,8 @@
 // and results (bytes received into a span are copied into the log); a replay returns the same
 // results and Events in the same order. Data moves by value or into caller-provided spans only.
 //
-// Overriding connected-socket operations per socket (TLS, issue 15). Write a decorator: a
-// HostIo that forwards to an inner HostIo and intercepts the connected-socket operations
+// Overriding connected-socket operations per socket (TLS, issue 15). Write a decorator: derive
+// from ForwardingHostIo (forwarding_host_io.h), which forwards to an inner HostIo, and intercept the connected-socket operations
 // (receive, send, shutdown_send, at_mark, readiness, tcp_info, close) for the SocketIds it
 // chose, e.g. after tls::wrap(id). It turns readiness of the underlying socket into readiness of
 // the plaintext stream (queueing its own Event{ready} from next_event() when the TLS engine has
