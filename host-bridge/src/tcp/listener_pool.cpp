@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tcp/listener_pool.h"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
 #include <cstring>
 
@@ -15,7 +11,14 @@
 
 namespace mtb {
 
-using boost::asio::ip::tcp;
+namespace {
+// Connections taken per readiness event or retry: bounds one drain; the rest follow at once.
+constexpr int kAcceptsPerRound = 32;
+// A host out of descriptors: accept again after a pause growing from the first to the last.
+constexpr std::chrono::milliseconds kFirstPause{50}, kLongestPause{1000};
+
+bool host_out_of_resources(int error) { return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM; }
+}  // namespace
 
 int16_t ListenerPool::join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &local_host) {
     if (guest_port != 0) {
@@ -29,11 +32,11 @@ int16_t ListenerPool::join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &
             return err::noErr;
         }
     }
-    // bind() and listen() never block; the socket object is then handed to the network thread.
-    const BindResult bound = bind_tcp_socket(config_->address, guest_port, *config_, true);
-    if (bound.fd < 0 || ::listen(bound.fd, SOMAXCONN) != 0) {
-        const int error = bound.fd < 0 ? bound.error : errno;
-        if (bound.fd >= 0) ::close(bound.fd);
+    net::HostIo &io = core_->io();
+    const BindResult bound = bind_tcp_socket(io, config_->address, guest_port, *config_, true);
+    const int error = bound.socket == net::kNoSocket ? bound.error : io.listen(bound.socket);
+    if (error != 0) {
+        if (bound.socket != net::kNoSocket) io.close(bound.socket, false);
         const int16_t result = mactcp_result_for(boost::system::error_code(error, boost::system::system_category()),
                                                  HostOperation::bind, core_->log());
         core_->log().warning("TCPPassiveOpen: cannot listen on {}:{}: {} -> {}", format_ipv4(config_->address), guest_port,
@@ -42,62 +45,77 @@ int16_t ListenerPool::join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &
     }
     if (guest_port == 0) guest_port = bound.host_port;
     if (listeners_.contains(guest_port)) {  // the kernel picked a port a mapped listener's guest sees
-        ::close(bound.fd);
+        io.close(bound.socket, false);
         return err::duplicateSocket;
     }
     Listener &listener = listeners_[guest_port];
     listener.host_port = bound.host_port;
     listener.address = config_->address;
     listener.id = next_id_++;
-    listener.acceptor = std::make_shared<HostAcceptor>(core_->net().context());
+    listener.socket = bound.socket;
     listener.waiters.push_back(waiter);
+    by_socket_[bound.socket] = guest_port;
+    core_->router().route(bound.socket, *this);
     local_host = listener.address;
     if (bound.mapped)
         core_->log().warning("TCP listener: guest port {} is refused by the host; listening on {}:{} instead (ippportmap)",
                              guest_port, format_ipv4(listener.address), listener.host_port);
     else
         core_->log().info("TCP listener for guest port {} on {}:{}", guest_port, format_ipv4(listener.address), listener.host_port);
-    core_->net().post([this, acceptor = listener.acceptor, fd = bound.fd, guest_port, id = listener.id] {
-        boost::system::error_code ec;
-        acceptor->acceptor.assign(tcp::v4(), fd, ec);
-        if (ec) {
-            ::close(fd);
-            return;
-        }
-        accept_next(acceptor, guest_port, id);
-    });
     return err::noErr;
 }
 
-void ListenerPool::accept_next(std::shared_ptr<HostAcceptor> acceptor, uint16_t guest_port, uint64_t id) {
-    acceptor->acceptor.async_accept([this, acceptor, guest_port, id](const boost::system::error_code &ec, tcp::socket socket) {
-        if (ec == boost::asio::error::operation_aborted || !acceptor->acceptor.is_open()) return;
-        if (!ec) {
-            AcceptedConnection c;
-            boost::system::error_code ignored;
-            const auto remote = socket.remote_endpoint(ignored);
-            const auto local = socket.local_endpoint(ignored);
-            c.remote_host = remote.address().is_v4() ? remote.address().to_v4().to_uint() : 0;
-            c.remote_port = remote.port();
-            c.local_host = local.address().is_v4() ? local.address().to_v4().to_uint() : 0;
-            c.fd = socket.native_handle();
-            c.socket = std::make_shared<HostTcpSocket>(std::move(socket));
-            core_->post_event([this, guest_port, id, c] {
-                const auto found = listeners_.find(guest_port);
-                if (found == listeners_.end() || found->second.id != id) {
-                    // The listener went away while this connection was on its way: refuse it.
-                    core_->net().post([socket = c.socket] {
-                        boost::system::error_code ignored;
-                        socket->socket.set_option(boost::asio::socket_base::linger(true, 0), ignored);
-                        socket->socket.close(ignored);
-                    });
-                    return;
-                }
-                on_accept_(guest_port, c);
-            });
+void ListenerPool::on_socket_event(const net::Event &event) {
+    const auto found = by_socket_.find(event.socket);
+    if (found == by_socket_.end()) return;
+    const auto listener = listeners_.find(found->second);
+    if (listener == listeners_.end() || listener->second.retry) return;  // a pause is running
+    accept_waiting(found->second, listener->second.id);
+}
+
+// Takes the waiting connections while the recorded readiness says there are some. The receiver
+// may make guest calls (completions), so the listener is looked up again after each one.
+void ListenerPool::accept_waiting(uint16_t guest_port, uint64_t id) {
+    net::HostIo &io = core_->io();
+    for (int round = 0; round < kAcceptsPerRound; ++round) {
+        auto found = listeners_.find(guest_port);
+        if (found == listeners_.end() || found->second.id != id) return;
+        Listener &listener = found->second;
+        if (!(io.readiness(listener.socket) & net::ready::readable)) return;
+        const net::Accepted accepted = io.accept(listener.socket);
+        if (accepted.id == net::kNoSocket) {
+            if (accepted.error == EAGAIN || accepted.error == EWOULDBLOCK) return;
+            if (host_out_of_resources(accepted.error)) {
+                // The connection stays in the backlog; accepting again at once would spin.
+                const auto pause = std::clamp(listener.pause * 2, kFirstPause, kLongestPause);
+                if (listener.pause == std::chrono::milliseconds(0))
+                    core_->log().warning("TCP listener for guest port {}: the host is out of descriptors ({}); "
+                                         "accepting again in a moment", guest_port, std::strerror(accepted.error));
+                retry_later(listener, guest_port, pause);
+                return;
+            }
+            continue;  // ECONNABORTED and friends concern that one connection only
         }
-        // Errors such as EMFILE are transient for a listener: keep accepting.
-        accept_next(acceptor, guest_port, id);
+        listener.pause = std::chrono::milliseconds(0);
+        AcceptedConnection c;
+        c.socket = accepted.id;
+        c.remote_host = accepted.remote.host;
+        c.remote_port = accepted.remote.port;
+        c.local_host = accepted.local.host;
+        on_accept_(guest_port, c);
+    }
+    auto found = listeners_.find(guest_port);
+    if (found != listeners_.end() && found->second.id == id) retry_later(found->second, guest_port, std::chrono::milliseconds(0));
+}
+
+void ListenerPool::retry_later(Listener &listener, uint16_t guest_port, std::chrono::milliseconds after) {
+    listener.pause = after;
+    const uint64_t id = listener.id;
+    listener.retry = core_->schedule(after, [this, guest_port, id] {
+        const auto found = listeners_.find(guest_port);
+        if (found == listeners_.end() || found->second.id != id) return;
+        found->second.retry.reset();
+        accept_waiting(guest_port, id);
     });
 }
 
@@ -128,10 +146,10 @@ std::deque<ListenWaiter> ListenerPool::waiters(uint16_t guest_port) const {
 
 void ListenerPool::close(Listener &listener) {
     core_->log().info("TCP listener for host port {} closed", listener.host_port);
-    core_->net().post([acceptor = std::move(listener.acceptor)] {
-        boost::system::error_code ignored;
-        acceptor->acceptor.close(ignored);
-    });
+    if (listener.retry) core_->cancel_timer(*listener.retry);
+    core_->router().forget(listener.socket);
+    by_socket_.erase(listener.socket);
+    core_->io().close(listener.socket, false);
 }
 
 void ListenerPool::reset() {

@@ -1,8 +1,6 @@
 // TCPClose, TCPAbort, the end of connections (graceful, reset, abort, ULP timeout) and the
 // ULP timer.
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <sys/socket.h>
-
 #include <chrono>
 
 #include "driver/mactcp_codes.h"
@@ -52,7 +50,7 @@ Outcome TcpService::abort(Call &, TcpStream &stream) {
 
 void TcpService::finish_close(TcpStream &stream, Outbox &out) {
     if (stream.close_issued && !stream.fin_sent && stream.sends.empty()) {
-        ::shutdown(stream.fd, SHUT_WR);
+        core_->io().shutdown_send(stream.socket);
         stream.fin_sent = true;
         if (stream.close_request) {
             complete_later(*stream.close_request, err::noErr, out);
@@ -90,10 +88,10 @@ void TcpService::terminate(TcpStream &stream, uint16_t reason, int16_t pending_r
     stream.listen_port = 0;
     stream.close_issued = stream.fin_sent = stream.peer_fin = stream.closing_reported = false;
     stream.peer_closed_first = false;
-    stream.read_wait = stream.write_wait = false;
     stream.urgent_begin.reset();
     stream.urgent_end.reset();
     stream.urgent_announced = false;
+    stream.resume_scheduled = false;
     stream.data_arrival_armed = true;
     stream.ended_gracefully = graceful;
 
@@ -107,17 +105,15 @@ void TcpService::terminate(TcpStream &stream, uint16_t reason, int16_t pending_r
     }
 }
 
-// Only the network thread touches the socket object, so it also closes it; events for the
-// connection still in flight find a new connection number and are dropped.
+// Closed at once (the host layer owns the socket); events still queued for it are dropped, as
+// the socket no longer routes to this stream.
 void TcpService::close_socket(TcpStream &stream, bool graceful) {
-    stream.fd = -1;
-    if (!stream.socket) return;
-    core_->net().post([socket = std::move(stream.socket), graceful] {
-        boost::system::error_code ignored;
-        if (!graceful) socket->socket.set_option(boost::asio::socket_base::linger(true, 0), ignored);
-        socket->socket.close(ignored);
-    });
-    stream.socket.reset();
+    stream.attached = false;
+    if (stream.socket == net::kNoSocket) return;
+    core_->router().forget(stream.socket);
+    by_socket_.erase(stream.socket);
+    core_->io().close(stream.socket, !graceful);
+    stream.socket = net::kNoSocket;
 }
 
 // The ULP timer runs while data waits to be sent (mactcp-reference 7.3). Expiry with action

@@ -1,9 +1,8 @@
-// The data path driver of one stream, readiness waits on the network thread, ASR delivery.
+// Host events of TCP connections, the data path driver of one stream, ASR delivery.
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <poll.h>
-
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "tcp/host_errors.h"
 #include "tcp/tcp_service.h"
 
 #include "driver/scratch_layout.h"
@@ -14,16 +13,25 @@ namespace {
 constexpr uint32_t kIcmpReportOffset = scratch::icmpReport;
 }  // namespace
 
-void TcpService::pump(uint32_t stream_ptr, uint64_t connection) {
-    TcpStream *stream = find(stream_ptr, connection);
-    if (stream == nullptr) return;
+void TcpService::on_socket_event(const net::Event &event) {
+    const auto owner = by_socket_.find(event.socket);
+    if (owner == by_socket_.end()) return;
+    TcpStream *stream = find(owner->second);
+    if (stream == nullptr || stream->socket != event.socket) return;
+    if (event.kind == net::Event::Kind::connected) {
+        // Errors are mapped (and unknown ones logged) here, on the emulation thread.
+        const int16_t result = mactcp_result_for(boost::system::error_code(event.error, boost::system::system_category()),
+                                                 HostOperation::connect, core_->log());
+        on_connected(stream->stream_ptr, stream->connection, result);
+        return;
+    }
     Outbox out;
     pump(*stream, out);
 }
 
 // Order matters: sends first (they may find the connection reset), then the receive side
-// (which may see the peer's FIN), then our own FIN once every send is out, then whatever waits
-// are needed. Every step leaves the stream consistent; guest-visible effects go to `out`.
+// (which may see the peer's FIN), then our own FIN once every send is out, then the ULP timer.
+// Every step leaves the stream consistent; guest-visible effects go to `out`.
 void TcpService::pump(TcpStream &stream, Outbox &out) {
     if (!stream.connected()) return;
     push_sends(stream, out);
@@ -35,38 +43,17 @@ void TcpService::pump(TcpStream &stream, Outbox &out) {
     update_ulp_timer(stream);
 }
 
-void TcpService::wait_readable(TcpStream &stream) { wait_ready(stream, false); }
-void TcpService::wait_writable(TcpStream &stream) { wait_ready(stream, true); }
-
-// The network thread only waits. poll() with a zero timeout first: asio's epoll reactor is
-// edge-triggered, so readiness that arrived before the wait was registered would otherwise be
-// missed. Both run on the network thread, which is also the only thread reading epoll, so an
-// edge after the poll is reported to the registered wait.
-void TcpService::wait_ready(TcpStream &stream, bool for_write) {
-    bool &waiting = for_write ? stream.write_wait : stream.read_wait;
-    if (waiting || !stream.socket) return;
-    waiting = true;
-    const uint32_t stream_ptr = stream.stream_ptr;
-    const uint64_t connection = stream.connection;
-    auto ready = [this, stream_ptr, connection, for_write] {
-        core_->post_event([this, stream_ptr, connection, for_write] {
-            TcpStream *s = find(stream_ptr, connection);
-            if (s == nullptr) return;
-            (for_write ? s->write_wait : s->read_wait) = false;
-            pump(stream_ptr, connection);
-        });
-    };
-    core_->net().post([socket = stream.socket, ready, for_write] {
-        if (!socket->socket.is_open()) return;
-        pollfd p{socket->fd, static_cast<short>(for_write ? POLLOUT : (POLLIN | POLLPRI)), 0};
-        if (::poll(&p, 1, 0) > 0) {
-            ready();
-            return;
-        }
-        const auto direction = for_write ? boost::asio::socket_base::wait_write : boost::asio::socket_base::wait_read;
-        socket->socket.async_wait(direction, [ready](const boost::system::error_code &ec) {
-            if (ec != boost::asio::error::operation_aborted) ready();
-        });
+// A pump stopped at its bound while the socket can still give or take more: no new readiness
+// event will come for what is already recorded, so the rest runs at the next interrupt.
+void TcpService::resume_soon(TcpStream &stream) {
+    if (stream.resume_scheduled) return;
+    stream.resume_scheduled = true;
+    core_->schedule(std::chrono::microseconds(0), [this, stream_ptr = stream.stream_ptr, connection = stream.connection] {
+        TcpStream *s = find(stream_ptr, connection);
+        if (s == nullptr) return;
+        s->resume_scheduled = false;
+        Outbox out;
+        pump(*s, out);
     });
 }
 

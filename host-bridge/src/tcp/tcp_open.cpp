@@ -1,9 +1,6 @@
 // TCPActiveOpen and TCPPassiveOpen, and connections coming up.
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <boost/asio/ip/address_v4.hpp>
+#include <cerrno>
 #include <chrono>
 
 #include "driver/mactcp_codes.h"
@@ -16,7 +13,6 @@
 namespace mtb {
 
 namespace L = layout::tcp;
-using boost::asio::ip::tcp;
 
 namespace {
 constexpr uint8_t kValidTos = 0x20;
@@ -45,23 +41,24 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     }
     const uint16_t local_port = pb.get(L::open::localPort);
 
-    // socket() and bind() never block, so they run here and a refused local port is answered
-    // at once; the asio object that waits for the connect lives on the network thread.
-    int fd = -1;
+    // socket() and bind() never block, so a refused local port is answered at once.
+    net::HostIo &io = core_->io();
+    net::SocketId socket = net::kNoSocket;
     if (local_port != 0) {
-        const BindResult bound = bind_tcp_socket(0, local_port, listen_config_, false);
-        if (bound.fd < 0)
+        const BindResult bound = bind_tcp_socket(io, 0, local_port, listen_config_, false);
+        if (bound.socket == net::kNoSocket)
             return mactcp_result_for(boost::system::error_code(bound.error, boost::system::system_category()),
                                      HostOperation::bind, core_->log());
         if (bound.mapped)
             core_->log().warning("TCPActiveOpen: local port {} refused by the host; using {} (ippportmap)", local_port,
                                  bound.host_port);
-        fd = bound.fd;
+        socket = bound.socket;
     } else {
-        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd < 0)
-            return mactcp_result_for(boost::system::error_code(errno, boost::system::system_category()),
+        const net::Opened opened = io.open(net::SocketKind::tcp);
+        if (opened.id == net::kNoSocket)
+            return mactcp_result_for(boost::system::error_code(opened.error, boost::system::system_category()),
                                      HostOperation::connect, core_->log());
+        socket = opened.id;
     }
 
     take_open_options(stream, pb);
@@ -72,7 +69,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     stream.remote_port = remote_port;
     stream.local_host = network_->address;
     stream.local_port = local_port;
-    stream.socket = std::make_shared<HostTcpSocket>(core_->net().context(), fd);
+    own_socket(stream, socket);
     const RequestId request = core_->begin_pending(call);
     stream.open_request = request;
     ++totals_.attempted;
@@ -88,43 +85,27 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
         TcpStream *s = find(stream_ptr, connection);
         if (s == nullptr || s->open_request != request) return;
         if (s->ulp_timeout_abort) {
-            on_connected(stream_ptr, connection, err::openFailed, 0);
+            on_connected(stream_ptr, connection, err::openFailed);
             return;
         }
         Outbox out;
         queue_asr(*s, tcp_event::ulpTimeout, 0, out);
         core_->set_request_timeout(request, std::chrono::seconds(s->ulp_timeout_seconds), [this, stream_ptr, connection] {
-            on_connected(stream_ptr, connection, err::openFailed, 0);
+            on_connected(stream_ptr, connection, err::openFailed);
         });
     };
     core_->set_request_timeout(request, std::chrono::seconds(stream.ulp_timeout_seconds), on_timeout);
 
-    const tcp::endpoint remote(boost::asio::ip::address_v4(remote_host), remote_port);
-    core_->net().post([this, socket = stream.socket, remote, stream_ptr, connection] {
-        boost::system::error_code ec;
-        socket->socket.assign(tcp::v4(), socket->fd, ec);
-        if (ec) {
-            ::close(socket->fd);
-            core_->post_event([this, stream_ptr, connection] { on_connected(stream_ptr, connection, err::openFailed, 0); });
-            return;
-        }
-        socket->socket.async_connect(remote, [this, socket, stream_ptr, connection](const boost::system::error_code &error) {
-            if (error == boost::asio::error::operation_aborted) return;  // closed by abort/release/timeout
-            uint16_t port = 0;
-            if (!error) {
-                boost::system::error_code ignored;
-                port = socket->socket.local_endpoint(ignored).port();
-            }
-            // Errors are mapped (and unknown ones logged) on the emulation thread.
-            core_->post_event([this, stream_ptr, connection, error, port] {
-                on_connected(stream_ptr, connection, mactcp_result_for(error, HostOperation::connect, core_->log()), port);
-            });
-        });
-    });
+    // Connected at once (loopback may), refused at once, or Event{connected} follows.
+    const int started = io.connect(socket, {remote_host, remote_port});
+    if (started != EINPROGRESS)
+        on_connected(stream_ptr, connection,
+                     mactcp_result_for(boost::system::error_code(started, boost::system::system_category()),
+                                       HostOperation::connect, core_->log()));
     return kPending;
 }
 
-void TcpService::on_connected(uint32_t stream_ptr, uint64_t connection, int16_t result, uint16_t local_port) {
+void TcpService::on_connected(uint32_t stream_ptr, uint64_t connection, int16_t result) {
     TcpStream *stream = find(stream_ptr, connection);
     if (stream == nullptr || !stream->open_request || stream->connected()) return;
     Outbox out;
@@ -136,9 +117,10 @@ void TcpService::on_connected(uint32_t stream_ptr, uint64_t connection, int16_t 
     }
     const RequestId request = *stream->open_request;
     stream->open_request.reset();
+    const uint16_t local_port = core_->io().local_endpoint(stream->socket).value_or(net::Endpoint{}).port;
     stream->local_port = local_port;
     ++totals_.opened;
-    attach(*stream, stream->socket, stream->socket->fd);
+    attach(*stream, stream->socket);
     complete_later(request, err::noErr, out,
                    [local_host = stream->local_host, local_port](const ParamBlock &pb) {
                        pb.set(L::open::localHost, local_host);
@@ -147,11 +129,19 @@ void TcpService::on_connected(uint32_t stream_ptr, uint64_t connection, int16_t 
     pump(*stream, out);
 }
 
-void TcpService::attach(TcpStream &stream, std::shared_ptr<HostTcpSocket> socket, int fd) {
-    stream.socket = std::move(socket);
-    stream.fd = fd;
+void TcpService::attach(TcpStream &stream, net::SocketId socket) {
+    stream.socket = socket;
+    stream.attached = true;
     stream.established = true;
-    configure_connection(fd);
+    stream.send_buffer = 0;
+    configure_connection(core_->io(), socket);
+}
+
+// The stream owns `socket`: its events come to on_socket_event until close_socket.
+void TcpService::own_socket(TcpStream &stream, net::SocketId socket) {
+    stream.socket = socket;
+    by_socket_[socket] = stream.stream_ptr;
+    core_->router().route(socket, *this);
 }
 
 // The command timeout (byte 35) bounds the wait for a connection attempt; 0 = forever.
@@ -215,7 +205,8 @@ void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection)
         stream->remote_port = connection.remote_port;
         if (connection.local_host != 0) stream->local_host = connection.local_host;
         ++totals_.accepted;
-        attach(*stream, connection.socket, connection.fd);
+        own_socket(*stream, connection.socket);
+        attach(*stream, connection.socket);
         Outbox out;
         complete_later(request, err::noErr, out,
                        [remote_host = connection.remote_host, remote_port = connection.remote_port,
@@ -230,11 +221,7 @@ void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection)
     }
     core_->log().info("TCP connection from {}:{} to guest port {} matches no pending open: reset",
                       format_ipv4(connection.remote_host), connection.remote_port, guest_port);
-    core_->net().post([socket = std::move(connection.socket)] {
-        boost::system::error_code ignored;
-        socket->socket.set_option(boost::asio::socket_base::linger(true, 0), ignored);
-        socket->socket.close(ignored);
-    });
+    core_->io().close(connection.socket, true);
 }
 
 }  // namespace mtb

@@ -1,9 +1,8 @@
 // TCPRcv, TCPNoCopyRcv, TCPRcvBfrReturn and the receive path: socket -> guest RAM with one copy
-// (recv() straight into the caller's TCPRcv buffer when nothing is buffered, else into the
-// stream's receive buffer, which TCPNoCopyRcv lends out), never more than the buffer has room for.
+// (recv() straight into a large TCPRcv's buffer when nothing is buffered, else into the stream's
+// receive buffer, which reads ahead for small receives and which TCPNoCopyRcv lends out), never
+// more than the buffer has room for.
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -104,39 +103,34 @@ Outcome TcpService::buffer_return(Call &call, TcpStream &stream) {
     return err::noErr;
 }
 
-// One copy: with nothing buffered, a TCPRcv at the head of the queue reads the socket straight
-// into the caller's buffer, bounded by the buffer's free space (the window) as well.
-bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out, bool &would_block) {
+// One copy: with nothing buffered, a TCPRcv at the head of the queue at least as large as the
+// window (the buffer's free space) reads the socket straight into the caller's buffer, bounded
+// by the window. Smaller receives go through the ring, which reads ahead up to the window, so
+// that the next small receives are served from memory without a syscall.
+bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out) {
     if (stream.ring.unread() != 0 || stream.receives.empty() || stream.urgent_end) return false;
     const PendingReceive &receive = stream.receives.front();
     if (receive.no_copy || !core_->is_pending(receive.id)) return false;
-    if (::sockatmark(stream.fd) == 1) return false;  // urgent byte next: through the ring
-    const uint32_t limit = std::min<uint32_t>(receive.length, stream.ring.free_space());
-    if (limit == 0) return false;
-    auto bytes = core_->memory().bytes(receive.buffer, limit);
+    const uint32_t window = stream.ring.free_space();
+    if (window == 0 || receive.length < window) return false;
+    net::HostIo &io = core_->io();
+    if ((io.readiness(stream.socket) & net::ready::urgent) && io.at_mark(stream.socket)) return false;  // through the ring
+    auto bytes = core_->memory().bytes(receive.buffer, window);
     if (!bytes) return false;
-    const ssize_t n = ::recv(stream.fd, bytes->data(), limit, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        would_block = true;
-        return false;
-    }
-    if (n > 0 && core_->trace().enabled())
-        core_->trace().data("to_guest", stream.stream_ptr, bytes->first(static_cast<std::size_t>(n)));
-    if (n == 0) {
-        stream.peer_fin = true;
-        if (!stream.fin_sent) stream.peer_closed_first = true;
+    const net::IoResult got = io.receive(stream.socket, *bytes);
+    if (got.would_block()) return false;
+    if (!got.ok()) {
+        receive_failed(stream, got.error, out);
         return true;
     }
-    if (n < 0) {
-        if (errno == EINTR) return true;
-        // A socket error is reported once only: handle it here (a second recv would see EOF).
-        const int16_t result = mactcp_result_for(boost::system::error_code(errno, boost::system::system_category()),
-                                                 HostOperation::receive, core_->log());
-        terminate(stream, termin_reason::remoteAbort, result, out);
+    if (got.bytes == 0) {
+        end_of_stream(stream);
         return true;
     }
-    stream.bytes_received += static_cast<uint64_t>(n);
-    totals_.bytes_in += static_cast<uint64_t>(n);
+    const auto n = static_cast<uint32_t>(got.bytes);
+    if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, bytes->first(n));
+    stream.bytes_received += n;
+    totals_.bytes_in += n;
     ++stream.receives_done;
     stream.data_arrival_armed = true;
     complete_later(receive.id, err::noErr, out, [n](const ParamBlock &pb) {
@@ -147,57 +141,67 @@ bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out, bool &would_
     return true;
 }
 
+void TcpService::end_of_stream(TcpStream &stream) {
+    stream.peer_fin = true;
+    if (!stream.fin_sent) stream.peer_closed_first = true;
+}
+
+// ECONNRESET and friends: the peer reset the connection (TCPTerminate reason 2). A socket
+// error is reported once only, so it is handled where it is seen.
+void TcpService::receive_failed(TcpStream &stream, int error, Outbox &out) {
+    const int16_t result = mactcp_result_for(boost::system::error_code(error, boost::system::system_category()),
+                                             HostOperation::receive, core_->log());
+    terminate(stream, termin_reason::remoteAbort, result, out);
+}
+
+// Reads only while the socket's recorded readiness says there is something to read.
 void TcpService::pull(TcpStream &stream, Outbox &out) {
-    bool would_block = false;
-    for (int round = 0; round < kMaxReadsPerPump; ++round) {
+    net::HostIo &io = core_->io();
+    constexpr uint8_t kReadable = net::ready::readable | net::ready::error;
+    int round = 0;
+    for (; round < kMaxReadsPerPump; ++round) {
         serve_receives(stream, out);
         if (!stream.connected() || stream.peer_fin) break;
-        if (try_direct_receive(stream, out, would_block)) continue;
-        if (would_block) break;
+        if (!(io.readiness(stream.socket) & kReadable)) break;
+        if (try_direct_receive(stream, out)) continue;
         if (!stream.connected()) return;
+        const uint8_t flags = io.readiness(stream.socket);
+        if (!(flags & kReadable)) break;
         if (stream.ring.free_space() == 0) break;  // window closed: resumes when the app reads
         // SO_OOBINLINE: recv() stops in front of the urgent byte; at the mark it is read alone,
         // so its stream offset is known exactly.
-        const bool at_mark = ::sockatmark(stream.fd) == 1;
+        const bool at_mark = (flags & net::ready::urgent) && io.at_mark(stream.socket);
         const RingPiece piece = stream.ring.writable(at_mark ? 1 : UINT32_MAX);
         auto bytes = core_->memory().bytes(piece.address, piece.length);
         if (!bytes) break;
-        const ssize_t n = ::recv(stream.fd, bytes->data(), piece.length, MSG_DONTWAIT);
-        if (n > 0) {
-            if (core_->trace().enabled())
-                core_->trace().data("to_guest", stream.stream_ptr, bytes->first(static_cast<std::size_t>(n)));
-            if (at_mark) {
-                // Urgent data is everything unread up to and including the mark byte (a host
-                // socket only marks the last urgent byte).
-                if (!stream.urgent_end) {
-                    stream.urgent_begin = stream.ring.read_offset();
-                    stream.urgent_announced = false;
-                }
-                stream.urgent_end = stream.ring.write_offset() + static_cast<uint64_t>(n);
+        const net::IoResult got = io.receive(stream.socket, *bytes);
+        if (got.would_block()) break;
+        if (!got.ok()) {
+            receive_failed(stream, got.error, out);
+            return;
+        }
+        if (got.bytes == 0) {
+            end_of_stream(stream);
+            break;
+        }
+        const auto n = static_cast<uint32_t>(got.bytes);
+        if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, bytes->first(n));
+        if (at_mark) {
+            // Urgent data is everything unread up to and including the mark byte (a host
+            // socket only marks the last urgent byte).
+            if (!stream.urgent_end) {
+                stream.urgent_begin = stream.ring.read_offset();
+                stream.urgent_announced = false;
             }
-            stream.ring.commit_write(static_cast<uint32_t>(n));
-            stream.bytes_received += static_cast<uint64_t>(n);
-            totals_.bytes_in += static_cast<uint64_t>(n);
-            continue;
+            stream.urgent_end = stream.ring.write_offset() + n;
         }
-        if (n == 0) {
-            stream.peer_fin = true;
-            if (!stream.fin_sent) stream.peer_closed_first = true;
-            break;
-        }
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            would_block = true;
-            break;
-        }
-        // ECONNRESET and friends: the peer reset the connection (TCPTerminate reason 2).
-        const int16_t result = mactcp_result_for(boost::system::error_code(errno, boost::system::system_category()),
-                                                 HostOperation::receive, core_->log());
-        terminate(stream, termin_reason::remoteAbort, result, out);
-        return;
+        stream.ring.commit_write(n);
+        stream.bytes_received += n;
+        totals_.bytes_in += n;
     }
     if (!stream.connected()) return;
     serve_receives(stream, out);
+    if (round == kMaxReadsPerPump && !stream.peer_fin) resume_soon(stream);
 
     // Notifications for data nobody asked for yet.
     const bool receive_pending = !stream.receives.empty();
@@ -214,7 +218,6 @@ void TcpService::pull(TcpStream &stream, Outbox &out) {
         stream.closing_reported = true;
         queue_asr(stream, tcp_event::closing, 0, out);
     }
-    if (would_block) wait_readable(stream);
 }
 
 // Hands buffered data to the receives at the head of the queue, in order. Urgent data is never

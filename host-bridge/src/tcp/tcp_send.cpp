@@ -1,9 +1,10 @@
 // TCPSend: WDS validation and the send path, guest RAM -> socket with one copy (sendmsg with an
-// iovec over the WDS buffers, non-blocking, on the emulation thread).
+// iovec over the WDS buffers of the queued sends, non-blocking, on the emulation thread).
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <variant>
@@ -22,6 +23,8 @@ namespace E = layout::data_entry;
 namespace {
 
 constexpr uint32_t kMaxSendTotal = 65535;  // mactcp-reference 4
+// sendmsg calls per pump: bounds the time one busy stream holds the emulation thread.
+constexpr int kMaxSendsPerPump = 64;
 
 // Walks the WDS: entries until a zero length, each entry and each buffer inside RAM. Any
 // number of entries; since every entry adds at least one byte, the walk ends after at most
@@ -47,8 +50,8 @@ std::variant<int16_t, std::vector<RingPiece>> read_wds(const GuestMemory &memory
 
 
 // The bytes the socket took, entry by entry, for the `ipptrace` recording.
-void trace_sent(TraceWriter &trace, uint32_t stream, const iovec *iov, int count, std::size_t sent) {
-    for (int i = 0; i < count && sent > 0; ++i) {
+void trace_sent(TraceWriter &trace, uint32_t stream, const iovec *iov, std::size_t count, std::size_t sent) {
+    for (std::size_t i = 0; i < count && sent > 0; ++i) {
         const std::size_t length = std::min(sent, iov[i].iov_len);
         trace.data("to_host", stream, std::span<const uint8_t>(static_cast<const uint8_t *>(iov[i].iov_base), length));
         sent -= length;
@@ -96,71 +99,93 @@ Outcome TcpService::send(Call &call, TcpStream &stream) {
 }
 
 // Several sends may be in flight on one stream: they go out and complete strictly in order.
+// Queued sends are gathered into one sendmsg (up to IOV_MAX pieces), each completing once the
+// socket has taken its last byte; an urgent send goes alone (MSG_OOB marks the last byte of the
+// whole call). Each send keeps a cursor, so gathering is linear in its WDS entries however
+// often the socket fills up. A syscall only while the socket is recorded writable.
 void TcpService::push_sends(TcpStream &stream, Outbox &out) {
+    net::HostIo &io = core_->io();
     bool progress = false;
-    while (!stream.sends.empty() && stream.connected()) {
-        PendingSend &send = stream.sends.front();
-        if (!core_->is_pending(send.id)) {  // KillIO ended it: the rest of its data is dropped
-            stream.sends.pop_front();
-            continue;
-        }
-        iovec iov[64];
-        int count = 0;
-        uint32_t skip = send.sent;
-        bool memory_ok = true;
-        for (const RingPiece &piece : send.pieces) {
-            if (skip >= piece.length) {
-                skip -= piece.length;
-                continue;
+    int round = 0;
+    for (; round < kMaxSendsPerPump && stream.connected(); ++round) {
+        while (!stream.sends.empty() && !core_->is_pending(stream.sends.front().id))
+            stream.sends.pop_front();  // KillIO ended it: the rest of its data is dropped
+        if (stream.sends.empty()) break;
+        if (!(io.readiness(stream.socket) & (net::ready::writable | net::ready::error))) break;
+
+        std::size_t count = 0;
+        bool urgent = false, memory_ok = true;
+        for (auto it = stream.sends.begin(); it != stream.sends.end() && count < kMaxParts; ++it) {
+            if (!core_->is_pending(it->id)) break;  // reached the head later, it is dropped
+            if (it->urgent) {
+                if (it != stream.sends.begin()) break;
+                urgent = true;
             }
-            auto bytes = core_->memory().bytes(piece.address + skip, piece.length - skip);
-            if (!bytes) {
-                memory_ok = false;
-                break;
+            uint32_t offset = it->piece_offset;
+            for (std::size_t piece = it->next_piece; piece < it->pieces.size() && count < kMaxParts; ++piece, offset = 0) {
+                auto bytes = core_->memory().bytes(it->pieces[piece].address + offset, it->pieces[piece].length - offset);
+                if (!bytes) {
+                    memory_ok = it != stream.sends.begin() || count > 0;
+                    break;
+                }
+                gather_[count++] = {bytes->data(), bytes->size()};
             }
-            iov[count++] = {bytes->data(), bytes->size()};
-            skip = 0;
-            if (count == 64) break;
+            if (!memory_ok || urgent) break;
         }
         if (!memory_ok) {  // guest RAM changed under a pending send
-            complete_later(send.id, err::invalidWDS, out);
+            complete_later(stream.sends.front().id, err::invalidWDS, out);
             stream.sends.pop_front();
             continue;
         }
-        msghdr message{};
-        message.msg_iov = iov;
-        message.msg_iovlen = static_cast<std::size_t>(count);
-        const int flags = MSG_DONTWAIT | MSG_NOSIGNAL | (send.urgent ? MSG_OOB : 0);
-        const ssize_t sent = ::sendmsg(stream.fd, &message, flags);
-        if (sent > 0) {
-            if (core_->trace().enabled()) trace_sent(core_->trace(), stream.stream_ptr, iov, count, static_cast<std::size_t>(sent));
-            progress = true;
-            send.sent += static_cast<uint32_t>(sent);
-            stream.bytes_sent += static_cast<uint64_t>(sent);
-            totals_.bytes_out += static_cast<uint64_t>(sent);
-            if (send.sent >= send.total) {
-                ++stream.sends_done;
-                complete_later(send.id, err::noErr, out);
-                stream.sends.pop_front();
-            }
-            continue;
+        if (count == 0) break;
+        const net::IoResult sent = io.send(stream.socket, std::span<const iovec>(gather_.data(), count), urgent);
+        if (sent.would_block()) break;
+        if (!sent.ok() || sent.bytes == 0) {
+            // The peer reset the connection (EPIPE, ECONNRESET) or the host gave up on it.
+            const int16_t result = mactcp_result_for(
+                boost::system::error_code(sent.ok() ? EPIPE : sent.error, boost::system::system_category()),
+                HostOperation::send, core_->log());
+            terminate(stream, termin_reason::remoteAbort, result, out);
+            return;
         }
-        if (sent < 0 && errno == EINTR) continue;
-        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            wait_writable(stream);
-            break;
-        }
-        // The peer reset the connection (EPIPE, ECONNRESET) or the host gave up on it.
-        const int error = sent < 0 ? errno : EPIPE;
-        const int16_t result = mactcp_result_for(boost::system::error_code(error, boost::system::system_category()),
-                                                 HostOperation::send, core_->log());
-        terminate(stream, termin_reason::remoteAbort, result, out);
-        return;
+        if (core_->trace().enabled()) trace_sent(core_->trace(), stream.stream_ptr, gather_.data(), count, static_cast<std::size_t>(sent.bytes));
+        progress = true;
+        stream.bytes_sent += static_cast<uint64_t>(sent.bytes);
+        totals_.bytes_out += static_cast<uint64_t>(sent.bytes);
+        advance_sends(stream, static_cast<uint64_t>(sent.bytes), out);
     }
+    if (round == kMaxSendsPerPump && !stream.sends.empty()) resume_soon(stream);
     // Progress restarts the ULP timer (it measures how long data stays unsendable).
     if (progress && stream.ulp_timer) {
         core_->cancel_timer(*stream.ulp_timer);
         stream.ulp_timer.reset();
+    }
+}
+
+// The socket took `taken` bytes from the front of the queue: moves the cursors on and completes
+// every send whose last byte went.
+void TcpService::advance_sends(TcpStream &stream, uint64_t taken, Outbox &out) {
+    while (taken > 0 && !stream.sends.empty()) {
+        PendingSend &send = stream.sends.front();
+        const uint32_t take = static_cast<uint32_t>(std::min<uint64_t>(taken, send.total - send.sent));
+        send.sent += take;
+        taken -= take;
+        uint32_t left = take;
+        while (left > 0 && send.next_piece < send.pieces.size()) {
+            const uint32_t rest = send.pieces[send.next_piece].length - send.piece_offset;
+            if (left < rest) {
+                send.piece_offset += left;
+                left = 0;
+            } else {
+                left -= rest;
+                ++send.next_piece;
+                send.piece_offset = 0;
+            }
+        }
+        if (send.sent < send.total) break;
+        ++stream.sends_done;
+        complete_later(send.id, err::noErr, out);
+        stream.sends.pop_front();
     }
 }
 

@@ -127,6 +127,7 @@ Outcome TcpService::release(Call &call, TcpStream &stream) {
 void TcpService::reset() {
     for (auto &[stream_ptr, stream] : streams_) close_socket(stream, false);
     streams_.clear();
+    by_socket_.clear();
     listeners_.reset();
 }
 

@@ -4,7 +4,6 @@
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "tcp/host_socket.h"
 #include "tcp/tcp_service.h"
 
 #include "driver/scratch_layout.h"
@@ -38,13 +37,14 @@ uint8_t connection_state(const TcpStream &s) {
 // open reports noErr with state 2 (mactcp-reference 7.2).
 //
 // sendWindow - amtUnackedData is what can be sent now without blocking: amtUnackedData is the
-// host's unacknowledged queue (SIOCOUTQ) plus bytes of pending TCPSends not yet handed over;
-// sendWindow adds the free room of the host send queue when no send is waiting (else 0 room).
+// host's unacknowledged queue plus bytes of pending TCPSends not yet handed over; sendWindow
+// adds the free room of the host send queue when no send is waiting (else 0 room). One
+// TCP_INFO read serves the whole call (the send queue's size is read once per connection).
 Outcome TcpService::status(Call &call, TcpStream &stream) {
     const ParamBlock &pb = call.pb;
     {
         Outbox out;
-        pump(stream, out);  // report what the socket holds now, not at the last event
+        pump(stream, out);  // what the socket recorded as ready since the last event (no syscall otherwise)
     }
     TcpStream *s = find(call.pb.get(L::stream));  // the pump's callbacks may have released it
     if (s == nullptr) return err::invalidStreamPtr;
@@ -56,10 +56,12 @@ Outcome TcpService::status(Call &call, TcpStream &stream) {
 
     uint64_t waiting = 0;
     for (const PendingSend &send : s->sends) waiting += send.total - send.sent;
-    const uint32_t queued = unacked_bytes(s->fd);
-    const uint32_t room = s->sends.empty() ? send_space(s->fd) : 0;
+    net::HostIo &io = core_->io();
+    const net::TcpInfo info = s->connected() ? io.tcp_info(s->socket) : net::TcpInfo{};
+    if (s->connected() && s->send_buffer == 0) s->send_buffer = io.send_buffer_size(s->socket);
+    const uint32_t queued = info.unacked;
+    const uint32_t room = s->sends.empty() && s->send_buffer > queued ? s->send_buffer - queued : 0;
     const uint16_t unacked = cap16(queued + waiting);
-    const TcpInfoSummary info = tcp_info(s->fd);
 
     pb.set(L::status::ulpTimeoutValue, s->ulp_timeout_seconds);
     pb.set(L::status::ulpTimeoutAction, s->ulp_timeout_abort ? 1 : 0);
@@ -81,7 +83,7 @@ Outcome TcpService::status(Call &call, TcpStream &stream) {
     pb.set(L::status::lastRTT, info.rtt_ms);
     pb.set(L::status::sendMaxSegSize, info.mss);
     pb.set(L::status::connStatPtr, s->rcv_buff);
-    write_connection_stats(*s);
+    write_connection_stats(*s, info);
     return err::noErr;
 }
 
@@ -96,10 +98,9 @@ void TcpService::init_connection_stats(const TcpStream &stream) {
         memory.write16(stream.rcv_buff + CS::sentSizeHisto + i * CS::histoEntrySize, kHistogramBuckets[i]);
 }
 
-void TcpService::write_connection_stats(const TcpStream &stream) {
+void TcpService::write_connection_stats(const TcpStream &stream, const net::TcpInfo &info) {
     GuestMemory &memory = core_->memory();
     const uint32_t base = stream.rcv_buff;
-    const TcpInfoSummary info = tcp_info(stream.fd);
     memory.write32(base + CS::dataPktsRcvd.offset, info.data_segs_in);
     memory.write32(base + CS::dataPktsSent.offset, info.data_segs_out);
     memory.write32(base + CS::dataPktsResent.offset, info.total_retrans);

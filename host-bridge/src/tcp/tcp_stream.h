@@ -3,7 +3,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -12,20 +11,10 @@
 
 #include "driver/request_table.h"
 #include "driver/timer_queue.h"
+#include "net/host_io.h"
 #include "tcp/receive_ring.h"
 
 namespace mtb {
-
-// The host socket of a connection. The asio object is used on the network thread only (waits,
-// close); the emulation thread does non-blocking recv()/send() on `fd` straight between the
-// socket and guest RAM. Only the network thread closes it, after the emulation thread has
-// dropped its copy of the fd (TcpService::close_socket).
-struct HostTcpSocket {
-    HostTcpSocket(boost::asio::io_context &io, int descriptor) : socket(io), fd(descriptor) {}
-    explicit HostTcpSocket(boost::asio::ip::tcp::socket s) : socket(std::move(s)), fd(socket.native_handle()) {}
-    boost::asio::ip::tcp::socket socket;
-    const int fd;  // fixed at creation, so the emulation thread never reads the asio object
-};
 
 // Reserved at the start of the receive buffer: the TCPConnectionStats block that TCPStatus's
 // connStatPtr points at (86 bytes, rounded up to keep the ring even).
@@ -36,6 +25,10 @@ struct PendingSend {
     std::vector<RingPiece> pieces;  // the WDS entries, checked against RAM at issue
     uint32_t total = 0;
     uint32_t sent = 0;
+    // Where the unsent bytes start: pieces[next_piece] from byte piece_offset, so that every
+    // round gathers from there (linear in the WDS entries however often the socket fills).
+    std::size_t next_piece = 0;
+    uint32_t piece_offset = 0;
     bool urgent = false;
 };
 
@@ -67,8 +60,10 @@ struct TcpStream {
     uint8_t ulp_timeout_seconds = 120;
     bool ulp_timeout_abort = true;
     uint8_t tos = 0, precedence = 0;
-    std::shared_ptr<HostTcpSocket> socket;
-    int fd = -1;
+    // The host socket (HostIo handle) from the active open or the accept until the connection
+    // ends; `attached` once the connection is up.
+    net::SocketId socket = net::kNoSocket;
+    bool attached = false;
 
     // Opening.
     std::optional<RequestId> open_request;
@@ -88,16 +83,17 @@ struct TcpStream {
     bool peer_closed_first = false;
     bool data_arrival_armed = true;  // TCPDataArrival is edge-triggered
     bool ended_gracefully = false;   // the last connection ended with both FINs (reason 7)
-    bool read_wait = false, write_wait = false;  // a readiness wait is posted
     std::optional<uint64_t> urgent_begin, urgent_end;  // stream offsets of urgent data
     bool urgent_announced = false;  // TCPUrgent ASR or urgentFlag delivered for it
     std::optional<TimerQueue::TimerId> ulp_timer;
+    bool resume_scheduled = false;  // a pump stopped at its bound continues at the next interrupt
 
     // Counters for TCPStatus, TCPConnectionStats and TCPGlobalInfo.
     uint64_t bytes_sent = 0, bytes_received = 0;
     uint32_t sends_done = 0, receives_done = 0;
-    bool connected() const { return fd >= 0; }
-    bool opening() const { return fd < 0 && open_request.has_value(); }
+    uint32_t send_buffer = 0;  // the socket's usable send queue, read once (TCPStatus)
+    bool connected() const { return attached; }
+    bool opening() const { return !attached && open_request.has_value(); }
 };
 
 // The connectionState TCPStatus reports (mactcp-reference 7.2), derived from what the host
