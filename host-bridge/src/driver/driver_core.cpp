@@ -220,6 +220,18 @@ RequestId DriverCore::begin_pending(const Call &call) {
 }
 
 bool DriverCore::complete(RequestId id, int16_t result, const std::function<void(const ParamBlock &)> &outputs) {
+    // A call made by a routine at interrupt level finishes now, with its routine in this same
+    // drain, while the drain has budget; past it the whole completion (ioResult and routine
+    // together) waits for the next drain, so task level never sees a final ioResult whose
+    // routine has not run, and a guest re-issuing from its routines cannot starve task level.
+    if (interrupt_depth_ > 0 && trap_depth_ > 0) {
+        if (requests_.find(id) == nullptr) return false;
+        if (drain_budget_ == 0) {
+            deferred_.push_back({id, result, outputs});
+            return true;
+        }
+        --drain_budget_;
+    }
     std::optional<PendingRequest> request = requests_.take(id);
     if (!request) return false;
     if (request->timer) timers_.cancel(*request->timer);
@@ -243,9 +255,9 @@ void DriverCore::deliver(std::function<void()> guest_call) {
         guest_call();
         return;
     }
-    events_.push(std::move(guest_call));
-    // Queued from a call made at interrupt level: the running drain takes it, or the breather
-    // after a full batch does; raising now would re-enter interrupt level at once.
+    deliveries_.push_back(std::move(guest_call));
+    // Queued from a call made at interrupt level: the running drain runs it before it ends;
+    // raising now would re-enter interrupt level at once.
     if (interrupt_depth_ == 0) host_->raise_interrupt();
 }
 
@@ -285,22 +297,48 @@ void DriverCore::interrupt() {
     ++interrupt_depth_;
     const int saved_trap_depth = trap_depth_;
     trap_depth_ = 0;  // guest code we call from here is at interrupt level, not inside a trap
+    drain_budget_ = kMaxEventsPerInterrupt;
     const auto now = io_->now();
     if (wake_armed_for_ && *wake_armed_for_ <= now) wake_armed_for_.reset();
     timers_.run_due(now);
-    // Guest calls queued for interrupt level first (they are older), then the host's events.
-    std::size_t budget = kMaxEventsPerInterrupt;
-    while (budget > 0) {
-        if (events_.run_one()) {
-            --budget;
+    // Work left over by the last drain first, then guest calls queued for interrupt level
+    // (they are older), then the host's events.
+    for (std::size_t left = next_drain_.size(); left > 0 && !next_drain_.empty(); --left) {
+        auto work = std::move(next_drain_.front());
+        next_drain_.pop_front();
+        work();
+    }
+    while (drain_budget_ > 0) {
+        --drain_budget_;
+        if (!deferred_.empty()) {
+            Deferred next = std::move(deferred_.front());
+            deferred_.pop_front();
+            complete(next.id, next.result, next.outputs);
             continue;
         }
+        if (!deliveries_.empty()) {
+            auto guest_call = std::move(deliveries_.front());
+            deliveries_.pop_front();
+            guest_call();
+            continue;
+        }
+        if (events_.run_one()) continue;
         net::Event event;
-        if (!io_->next_event(event)) break;
+        if (!io_->next_event(event)) {
+            ++drain_budget_;
+            break;
+        }
         router_.dispatch(event);
-        --budget;
     }
-    const bool more = budget == 0;
+    // Same drain: the routines of requests that finished inside it (their ioResult is final).
+    // Bounded: past the budget, completions made from routines are deferred, not finished.
+    while (!deliveries_.empty()) {
+        auto guest_call = std::move(deliveries_.front());
+        deliveries_.pop_front();
+        guest_call();
+    }
+    const bool more = drain_budget_ == 0 || !deferred_.empty() || !next_drain_.empty();
+    drain_budget_ = 0;
     trap_depth_ = saved_trap_depth;
     --interrupt_depth_;
     arm_wake_up();  // re-arms only for a deadline earlier than the one already armed
@@ -320,6 +358,9 @@ void DriverCore::reset() {
     requests_.clear();
     timers_.clear();
     events_.clear();
+    deliveries_.clear();
+    deferred_.clear();
+    next_drain_.clear();
     router_.clear();
     wake_armed_for_.reset();
     io_->arm_wake_up(std::nullopt);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -87,6 +88,14 @@ public:
 
     bool inside_trap() const { return trap_depth_ > 0; }
 
+    // False while a call made by a routine at interrupt level may not finish a request: the
+    // running drain has spent its budget (fairness to task level). A service then leaves the
+    // request pending as it is (data stays buffered, TCPAbort still finds it) and resumes at
+    // the next drain; complete() called anyway defers the whole completion to that drain.
+    bool completion_allowed() const { return !(interrupt_depth_ > 0 && trap_depth_ > 0 && drain_budget_ == 0); }
+    // Runs `work` at the start of the next interrupt drain (which a spent drain always asks for).
+    void at_next_drain(std::function<void()> work) { next_drain_.push_back(std::move(work)); }
+
     // The guest's Ticks (low-memory 0x16A, 60 Hz), for records stamped in guest time (ICMP
     // echo). Read through the host where low memory lies outside RAM; if nothing can read it,
     // a 60 Hz count from the host clock keeps differences meaningful.
@@ -116,7 +125,18 @@ private:
     GuestCallbacks callbacks_;
     RequestTable requests_;
     TimerQueue timers_;
-    EventQueue events_;
+    EventQueue events_;  // TRANSITIONAL: closures from the Asio thread (post_event)
+    // Guest calls (completion routines, ASRs) waiting for interrupt level. Emulation thread.
+    std::deque<std::function<void()>> deliveries_;
+    // Completions made from routines after the drain's budget ran out: finished next drain.
+    struct Deferred {
+        RequestId id;
+        int16_t result;
+        std::function<void(const ParamBlock &)> outputs;
+    };
+    std::deque<Deferred> deferred_;
+    std::deque<std::function<void()>> next_drain_;
+    std::size_t drain_budget_ = 0;  // work left in the running interrupt drain
     std::vector<ServiceRange> services_;
     std::atomic<uint64_t> generation_{0};
     int trap_depth_ = 0;

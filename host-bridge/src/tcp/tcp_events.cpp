@@ -43,6 +43,19 @@ void TcpService::pump(TcpStream &stream, Outbox &out) {
     update_ulp_timer(stream);
 }
 
+// Receives held back because the drain that found their data had spent its budget.
+void TcpService::resume_next_drain(TcpStream &stream) {
+    if (stream.resume_scheduled) return;
+    stream.resume_scheduled = true;
+    core_->at_next_drain([this, stream_ptr = stream.stream_ptr, connection = stream.connection] {
+        TcpStream *s = find(stream_ptr, connection);
+        if (s == nullptr) return;
+        s->resume_scheduled = false;
+        Outbox out;
+        pump(*s, out);
+    });
+}
+
 // A pump stopped at its bound while the socket can still give or take more: no new readiness
 // event will come for what is already recorded, so the rest runs at the next interrupt.
 void TcpService::resume_soon(TcpStream &stream) {

@@ -110,7 +110,7 @@ Outcome TcpService::buffer_return(Call &call, TcpStream &stream) {
 bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out) {
     if (stream.ring.unread() != 0 || stream.receives.empty() || stream.urgent_end) return false;
     const PendingReceive &receive = stream.receives.front();
-    if (receive.no_copy || !core_->is_pending(receive.id)) return false;
+    if (receive.no_copy || !core_->is_pending(receive.id) || !core_->completion_allowed()) return false;
     const uint32_t window = stream.ring.free_space();
     if (window == 0 || receive.length < window) return false;
     net::HostIo &io = core_->io();
@@ -230,6 +230,10 @@ void TcpService::serve_receives(TcpStream &stream, Outbox &out) {
         if (!core_->is_pending(receive.id)) {  // timed out or killed
             stream.receives.pop_front();
             continue;
+        }
+        if (!core_->completion_allowed()) {  // this drain is spent: the receive waits for the next
+            resume_next_drain(stream);
+            break;
         }
         const uint32_t unread = stream.ring.unread();
         if (unread == 0) {

@@ -110,6 +110,7 @@ private:
     // says it can succeed; a step that would block resumes on the socket's next Event{ready}.
     void pump(TcpStream &stream, Outbox &out);
     void resume_soon(TcpStream &stream);
+    void resume_next_drain(TcpStream &stream);
     void queue_asr(const TcpStream &stream, uint16_t event, uint16_t reason, Outbox &out);
     void complete_later(RequestId id, int16_t result, Outbox &out,
                         std::function<void(const ParamBlock &)> outputs = {});
