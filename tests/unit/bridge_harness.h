@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include "fake_host.h"
 #include "guest/pb_layout.h"
@@ -11,11 +12,28 @@
 
 namespace mtb::test {
 
+// A host layer (host-bridge/src/net/host_io.h) injected into the bridge, kept alive by `keep`.
+struct InjectedIo {
+    net::HostIo *io = nullptr;
+    std::shared_ptr<void> keep;
+};
+
 class BridgeHarness {
 public:
     static constexpr uint32_t kPb = 0x4000;  // default parameter block address
 
-    explicit BridgeHarness(std::map<std::string, std::string> prefs = {}) : host(std::move(prefs)), bridge(host, host) {
+    explicit BridgeHarness(std::map<std::string, std::string> prefs = {})
+        : host(std::move(prefs)), bridge_owner(std::make_unique<Bridge>(host, host)), bridge(*bridge_owner) {
+        open();
+    }
+    // With a host layer of the test's making (a decorator over the live one, a scripted host).
+    explicit BridgeHarness(const std::function<InjectedIo(FakeHost &)> &make_io, std::map<std::string, std::string> prefs = {})
+        : host(std::move(prefs)), injected(make_io(host)),
+          bridge_owner(std::make_unique<Bridge>(host, host, *injected.io)), bridge(*bridge_owner) {
+        open();
+    }
+
+    void open() {
         host.install_driver();
         GuestRegs regs;
         regs.d[0] = 0;  // Open
@@ -54,7 +72,9 @@ public:
     }
 
     FakeHost host;
-    Bridge bridge;
+    InjectedIo injected;
+    std::unique_ptr<Bridge> bridge_owner;
+    Bridge &bridge;
     int32_t open_result = 0;
 };
 
