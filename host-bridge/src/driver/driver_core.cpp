@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "driver/driver_core.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -219,7 +220,13 @@ RequestId DriverCore::begin_pending(const Call &call) {
     return requests_.add(std::move(request));
 }
 
+bool DriverCore::is_deferred(RequestId id) const {
+    return std::any_of(deferred_.begin(), deferred_.end(), [id](const Deferred &d) { return d.id == id; });
+}
+
 bool DriverCore::complete(RequestId id, int16_t result, const std::function<void(const ParamBlock &)> &outputs) {
+    // Completing a deferred request again (abort, KillIO): the newer result replaces it.
+    std::erase_if(deferred_, [id](const Deferred &d) { return d.id == id; });
     // A call made by a routine at interrupt level finishes now, with its routine in this same
     // drain, while the drain has budget; past it the whole completion (ioResult and routine
     // together) waits for the next drain, so task level never sees a final ioResult whose

@@ -92,6 +92,9 @@ public:
     // running drain has spent its budget (fairness to task level). A service then leaves the
     // request pending as it is (data stays buffered, TCPAbort still finds it) and resumes at
     // the next drain; complete() called anyway defers the whole completion to that drain.
+    // A completion made while completion_allowed() was false, waiting for the next drain. A
+    // later complete() of the same request replaces it (TCPAbort, KillIO, reset).
+    bool is_deferred(RequestId id) const;
     bool completion_allowed() const { return !(interrupt_depth_ > 0 && trap_depth_ > 0 && drain_budget_ == 0); }
     // Runs `work` at the start of the next interrupt drain (which a spent drain always asks for).
     void at_next_drain(std::function<void()> work) { next_drain_.push_back(std::move(work)); }

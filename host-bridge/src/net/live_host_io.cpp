@@ -188,6 +188,11 @@ Clock::duration LiveHostIo::thread_cpu_time() {
 
 bool LiveHostIo::next_event(Event &out) {
     for (;;) {
+        if (batch_next_ == batch_.size() && !requeued_.empty()) {
+            batch_.clear();
+            batch_.swap(requeued_);
+            batch_next_ = 0;
+        }
         if (batch_next_ == batch_.size()) {
             batch_.clear();
             batch_next_ = 0;
@@ -266,7 +271,11 @@ SocketId LiveHostIo::adopt(int fd, SocketKind kind) {
             ::close(fd);
             return kNoSocket;
         }
-        if (chunks_[index / kChunk].load() == nullptr) chunks_[index / kChunk].store(new Slot[kChunk]);
+        if (chunks_[index / kChunk].load() == nullptr) {
+            Slot *chunk = new Slot[kChunk];
+            for (uint32_t i = 0; i < kChunk; ++i) chunk[i].index = index / kChunk * kChunk + i;
+            chunks_[index / kChunk].store(chunk);
+        }
         ++next_index_;
     }
     Slot &slot = *slot_at(index);
@@ -294,7 +303,12 @@ void LiveHostIo::enrol(uint32_t index, Slot &slot) {
 
 void LiveHostIo::clear_flags(Slot &slot, uint64_t seen, uint8_t flags) {
     uint64_t expected = seen;
-    slot.state.compare_exchange_strong(expected, seen & ~uint64_t{flags}, std::memory_order_acq_rel);
+    if (slot.state.compare_exchange_strong(expected, seen & ~uint64_t{flags}, std::memory_order_acq_rel)) return;
+    // The host reported something after we looked: the flag stays, but the network thread saw
+    // no transition (it was still set), so the event it would have queued is queued here.
+    if (!(expected & flags) || slot.queued.exchange(true, std::memory_order_acq_rel)) return;
+    requeued_.push_back(slot.index);
+    host_->raise_interrupt();
 }
 
 Opened LiveHostIo::open(SocketKind kind) {

@@ -83,6 +83,7 @@ private:
         uint32_t send_buffer = 0;
         uint64_t written = 0;    // bytes send() handed to the socket
         uint64_t syn_acked = 0;  // 1 for an active open: tcpi_bytes_acked counts its SYN
+        uint32_t index = 0;      // its own slot index
     };
     static constexpr uint32_t kChunk = 1024, kMaxChunks = 1024;
 
@@ -111,6 +112,7 @@ private:
     std::unordered_set<uint64_t> dns_in_flight_;  // emulation thread: started, not answered or cancelled
     // Emulation thread's batch taken from changed_.
     std::vector<uint32_t> batch_;
+    std::vector<uint32_t> requeued_;  // emulation thread: see clear_flags
     std::size_t batch_next_ = 0;
 
     struct Dns;

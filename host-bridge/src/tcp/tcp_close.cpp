@@ -71,6 +71,8 @@ void TcpService::terminate(TcpStream &stream, uint16_t reason, int16_t pending_r
     if (stream.listen_port != 0) listeners_.leave(stream.listen_port, {stream.stream_ptr, stream.connection});
     for (const PendingSend &send : stream.sends) complete_later(send.id, others, out);
     for (const PendingReceive &receive : stream.receives) complete_later(receive.id, others, out);
+    for (const RequestId id : stream.deferred)
+        if (core_->is_deferred(id)) complete_later(id, others, out);
     if (stream.close_request) complete_later(*stream.close_request, others, out);
     if (stream.ulp_timer) core_->cancel_timer(*stream.ulp_timer);
     close_socket(stream, graceful);
@@ -84,6 +86,7 @@ void TcpService::terminate(TcpStream &stream, uint16_t reason, int16_t pending_r
     stream.ulp_timer.reset();
     stream.sends.clear();
     stream.receives.clear();
+    stream.deferred.clear();
     stream.established = stream.passive = false;
     stream.listen_port = 0;
     stream.close_issued = stream.fin_sent = stream.peer_fin = stream.closing_reported = false;

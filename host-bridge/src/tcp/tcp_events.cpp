@@ -92,4 +92,16 @@ void TcpService::complete_later(RequestId id, int16_t result, Outbox &out,
     out.add([this, id, result, outputs = std::move(outputs)] { core_->complete(id, result, outputs); });
 }
 
+void TcpService::complete_transfer_later(const TcpStream &stream, RequestId id, Outbox &out,
+                                         std::function<void(const ParamBlock &)> outputs) {
+    out.add([this, stream_ptr = stream.stream_ptr, connection = stream.connection, id, outputs = std::move(outputs)] {
+        core_->complete(id, err::noErr, outputs);
+        if (!core_->is_deferred(id)) return;
+        if (TcpStream *s = find(stream_ptr, connection)) {
+            std::erase_if(s->deferred, [this](RequestId done) { return !core_->is_deferred(done); });
+            s->deferred.push_back(id);
+        }
+    });
+}
+
 }  // namespace mtb

@@ -133,7 +133,7 @@ bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out) {
     totals_.bytes_in += n;
     ++stream.receives_done;
     stream.data_arrival_armed = true;
-    complete_later(receive.id, err::noErr, out, [n](const ParamBlock &pb) {
+    complete_transfer_later(stream, receive.id, out, [n](const ParamBlock &pb) {
         pb.set(L::receive::rcvBuffLen, static_cast<uint16_t>(n));
         write_flags(pb, false, false);
     });
@@ -297,7 +297,7 @@ void TcpService::serve_receives(TcpStream &stream, Outbox &out) {
         }
         ++stream.receives_done;
         stream.data_arrival_armed = true;
-        complete_later(receive.id, err::noErr, out, [no_copy = receive.no_copy, delivered, urgent_flag, mark_flag](const ParamBlock &pb) {
+        complete_transfer_later(stream, receive.id, out, [no_copy = receive.no_copy, delivered, urgent_flag, mark_flag](const ParamBlock &pb) {
             if (!no_copy) pb.set(L::receive::rcvBuffLen, static_cast<uint16_t>(delivered));
             write_flags(pb, urgent_flag, mark_flag);
         });

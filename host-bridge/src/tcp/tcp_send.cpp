@@ -184,7 +184,7 @@ void TcpService::advance_sends(TcpStream &stream, uint64_t taken, Outbox &out) {
         }
         if (send.sent < send.total) break;
         ++stream.sends_done;
-        complete_later(send.id, err::noErr, out);
+        complete_transfer_later(stream, send.id, out);
         stream.sends.pop_front();
     }
 }

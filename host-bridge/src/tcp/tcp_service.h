@@ -114,6 +114,9 @@ private:
     void queue_asr(const TcpStream &stream, uint16_t event, uint16_t reason, Outbox &out);
     void complete_later(RequestId id, int16_t result, Outbox &out,
                         std::function<void(const ParamBlock &)> outputs = {});
+    // A receive or send that moved its data: noErr, remembered on the stream if deferred.
+    void complete_transfer_later(const TcpStream &stream, RequestId id, Outbox &out,
+                                 std::function<void(const ParamBlock &)> outputs = {});
 
     DriverCore *core_;
     const HostNetworkInfo *network_;

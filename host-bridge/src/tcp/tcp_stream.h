@@ -86,7 +86,10 @@ struct TcpStream {
     std::optional<uint64_t> urgent_begin, urgent_end;  // stream offsets of urgent data
     bool urgent_announced = false;  // TCPUrgent ASR or urgentFlag delivered for it
     std::optional<TimerQueue::TimerId> ulp_timer;
-    bool resume_scheduled = false;  // a pump stopped at its bound continues at the next interrupt
+    bool resume_scheduled = false;
+    // Receives and sends this connection finished whose completion waits for the next drain
+    // (DriverCore::is_deferred): still pending for the guest, so an abort ends them too.
+    std::vector<RequestId> deferred;  // a pump stopped at its bound continues at the next interrupt
 
     // Counters for TCPStatus, TCPConnectionStats and TCPGlobalInfo.
     uint64_t bytes_sent = 0, bytes_received = 0;
