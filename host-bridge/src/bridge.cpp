@@ -40,4 +40,9 @@ void Bridge::interrupt() { parts_->core.interrupt(); }
 void Bridge::reset() { parts_->core.reset(); }
 void Bridge::shutdown() { parts_->core.shutdown(); }
 
+void Bridge::host_line(LogLevel level, std::string_view line) {
+    parts_->core.trace().note(line);
+    parts_->core.log().log(level, "{}", line);
+}
+
 }  // namespace mtb

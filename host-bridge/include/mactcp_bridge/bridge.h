@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/host_environment.h"
@@ -25,6 +26,9 @@ public:
     void reset();
     // Stop the network thread; nothing runs afterwards. Idempotent.
     void shutdown();
+    // A diagnostic line of the host's own (driver install, unit table): recorded in the trace,
+    // then logged like the bridge's own lines, subject to `ipplog`.
+    void host_line(LogLevel level, std::string_view line);
 
 private:
     struct Parts;
