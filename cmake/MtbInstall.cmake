@@ -27,15 +27,14 @@ set(CPACK_PACKAGE_NAME mactcp-bridge)
 set(CPACK_PACKAGE_VENDOR "The MacTCP Bridge developers")
 set(CPACK_PACKAGE_CONTACT "The MacTCP Bridge developers")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "MacTCP for the Basilisk II and SheepShaver emulators, on the host's sockets")
-set(CPACK_PACKAGE_DESCRIPTION
-  "A plugin that gives patched Basilisk II and SheepShaver a MacTCP driver (.IPP) and name resolver\n"
-  "talking straight to the host's TCP/IP: no emulated network card, slirp or TAP device.\n"
-  "Also ships the DNR control panel disk image and the emulator patches.")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+  "A plugin that gives patched Basilisk II and SheepShaver a MacTCP driver (.IPP) and name "
+  "resolver talking straight to the host's TCP/IP: no emulated network card, slirp or TAP "
+  "device. Also ships the DNR control panel disk image and the emulator patches.")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION otherosfs)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # libc-ares2, libstdc++6, ... from dpkg-shlibdeps
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/kanjitalk755/macemu")
 set(CPACK_STRIP_FILES ON)
 include(CPack)
