@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/host_environment.h"
@@ -27,6 +28,9 @@ public:
     void shutdown();
 
 private:
+    template <typename Fn>
+    void traced_entry(std::string_view name, Fn &&run);
+
     struct Parts;
     std::unique_ptr<Parts> parts_;
 };
