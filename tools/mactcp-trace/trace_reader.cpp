@@ -229,6 +229,7 @@ ReadResult parse_trace(std::string_view text) {
             std::string message = sax.message_.empty() ? "not valid JSON" : sax.message_;
             if (const auto cut = message.find("] "); message.starts_with("[json.exception") && cut != std::string::npos)
                 message = message.substr(cut + 2);
+            if (message.starts_with("parse error at line 1, column ")) message = message.substr(23);  // one line per record
             return ReadError{line_number, "corrupt line: " + message};
         }
         if (line_number == 1) {
