@@ -58,6 +58,8 @@ void Bridge::emul_op(GuestRegs &regs) {
     trace.entry_return(&regs);
 }
 
+TraceWriter &Bridge::trace_writer() { return parts_->core.trace(); }
+
 void Bridge::interrupt() { traced_entry("interrupt", [this] { parts_->core.interrupt(); }); }
 void Bridge::reset() { traced_entry("reset", [this] { parts_->core.reset(); }); }
 

@@ -7,6 +7,7 @@
 
 #include "trace_model.h"
 #include "trace_reader.h"
+#include "trace_replay.h"
 #include "trace_show.h"
 
 namespace {
@@ -56,6 +57,11 @@ int main(int argc, char **argv) {
     if (command == "check") {
         std::cout << path << ": ok, " << trace.records.size() + 1 << " records\n";
         return 0;
+    }
+    if (command == "replay") {
+        const ReplayResult result = replay(trace, std::get<Model>(model));
+        (result.identical ? std::cout : std::cerr) << path << ": " << result.report << (result.report.ends_with('\n') ? "" : "\n");
+        return result.identical ? 0 : 1;
     }
     return usage();
 }

@@ -10,6 +10,8 @@
 
 namespace mtb {
 
+class TraceWriter;  // host-bridge/src/trace/trace_writer.h
+
 // One emulated Mac's MacTCP. Every member runs on the emulation thread.
 class Bridge {
 public:
@@ -26,6 +28,9 @@ public:
     void reset();
     // Stop the network thread; nothing runs afterwards. Idempotent.
     void shutdown();
+
+    // The `ipptrace` recorder, for tools: trace replay records today's bridge into a sink of its own.
+    TraceWriter &trace_writer();
 
 private:
     template <typename Fn>

@@ -149,7 +149,9 @@ void TraceWriter::end_record() {
         flush();
         return;
     }
-    if (max_bytes_ != 0 && written_ + buffer_.size() > max_bytes_) {
+    // Room is kept for the end record itself, so the file never passes the cap.
+    constexpr uint64_t kEndRecordRoom = 256;
+    if (max_bytes_ != 0 && written_ + buffer_.size() + kEndRecordRoom > max_bytes_) {
         // The cap: drop the unfinished outermost entry so the file ends on a whole one.
         buffer_.clear();
         const uint64_t cap = max_bytes_;
@@ -231,7 +233,7 @@ void TraceWriter::data(std::string_view direction, uint32_t stream, uint32_t len
 }
 
 void TraceWriter::host(std::string_view op, std::string_view fields) {
-    if (!enabled()) return;
+    if (!enabled() || depth_ == 0) return;  // host work outside entries (teardown) is not the guest's
     begin_record("host");
     buffer_ += R"(,"op":)";
     append_json_string(buffer_, op);
