@@ -143,7 +143,7 @@ private:
     }
 
     uint32_t stream_of(uint16_t cs, uint32_t pb) {
-        if (cs < 20 || cs > 49) return 0;
+        if (cs < 20 || cs > 49 || cs == 25 || cs == 43) return 0;  // UDPMaxMTUSize, TCPGlobalInfo: no stream
         uint32_t value = 0;
         for (uint32_t i = 0; i < 4; ++i) value = (value << 8) | memory_.get(pb + kStreamOffset + i).value_or(0);
         return value;
