@@ -5,6 +5,7 @@
 #   <datadir>/mactcp-bridge/MacTCP Bridge DNR.bin  the same control panel as MacBinary II
 #   <datadir>/mactcp-bridge/patches/               the emulator patches
 #   <docdir>/                                      README.md, USER-GUIDE.md, LICENSE
+#   <bindir>/mactcp-trace                          reads, checks and shows `ipptrace` files
 # SPDX-License-Identifier: GPL-2.0-or-later
 include_guard(GLOBAL)
 
@@ -12,6 +13,7 @@ set(MTB_INSTALL_PLUGIN_DIR "${CMAKE_INSTALL_LIBDIR}/mactcp-bridge")
 set(MTB_INSTALL_DATA_DIR "${CMAKE_INSTALL_DATADIR}/mactcp-bridge")
 
 install(TARGETS mactcp_bridge LIBRARY DESTINATION "${MTB_INSTALL_PLUGIN_DIR}")
+install(TARGETS mactcp-trace RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 if(TARGET mtb_dnr_disk AND EXISTS "${MTB_HFORMAT}")
   install(FILES "${MTB_DNR_DISK}" DESTINATION "${MTB_INSTALL_DATA_DIR}")
 endif()

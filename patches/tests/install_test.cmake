@@ -1,6 +1,6 @@
 # ctest install.*: `cmake --install` of this build tree into a fresh temporary prefix, every
 # file in its place, then the glue tests load the installed plugin from there.
-# -DBUILD_DIR -DPREFIX -DPLUGIN_DIR -DDATA_DIR -DDOC_DIR -DGLUE_TESTS -DWITH_DISK=ON|OFF
+# -DBUILD_DIR -DPREFIX -DPLUGIN_DIR -DDATA_DIR -DDOC_DIR -DBIN_DIR -DGLUE_TESTS -DWITH_DISK=ON|OFF
 # SPDX-License-Identifier: GPL-2.0-or-later
 file(REMOVE_RECURSE "${PREFIX}")
 execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
@@ -12,7 +12,7 @@ endif()
 set(expected "${PLUGIN_DIR}/libmactcp_bridge.so" "${DATA_DIR}/MacTCP Bridge DNR.bin"
              "${DATA_DIR}/patches/ipp-plugin-glue.patch" "${DATA_DIR}/patches/basilisk2.patch"
              "${DATA_DIR}/patches/sheepshaver.patch" "${DOC_DIR}/USER-GUIDE.md" "${DOC_DIR}/README.md"
-             "${DOC_DIR}/LICENSE")
+             "${DOC_DIR}/LICENSE" "${BIN_DIR}/mactcp-trace")
 if(WITH_DISK)
   list(APPEND expected "${DATA_DIR}/mactcp-bridge-dnr.dsk")
 endif()

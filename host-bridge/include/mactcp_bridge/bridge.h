@@ -10,6 +10,8 @@
 
 namespace mtb {
 
+class TraceWriter;  // host-bridge/src/trace/trace_writer.h
+
 // One emulated Mac's MacTCP. Every member runs on the emulation thread.
 class Bridge {
 public:
@@ -30,7 +32,13 @@ public:
     // then logged like the bridge's own lines, subject to `ipplog`.
     void host_line(LogLevel level, std::string_view line);
 
+    // The `ipptrace` recorder, for tools: trace replay records today's bridge into a sink of its own.
+    TraceWriter &trace_writer();
+
 private:
+    template <typename Fn>
+    void traced_entry(std::string_view name, Fn &&run);
+
     struct Parts;
     std::unique_ptr<Parts> parts_;
 };
