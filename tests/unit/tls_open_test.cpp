@@ -49,3 +49,18 @@ TEST(TlsOpen, OtherConnectionsAreUntouched) {
 
 }  // namespace
 }  // namespace mtb::test
+
+namespace mtb::test {
+namespace {
+
+TEST(Ipv6StandIns, ConnectionsToStandInsFailUntilIpv6IsWired) {
+    TcpHarness h;
+    ASSERT_EQ(h.create(kStream), 0);
+    h.active_open(0x5000, kStream, 143, true, 10, 1, 0, 0xC6120001);  // 198.18.0.1
+    ASSERT_TRUE(h.pump_until([&] { return h.result(0x5000) <= 0; }));
+    EXPECT_EQ(h.result(0x5000), err::openFailed);
+    EXPECT_TRUE(logged(h.host, "198.18.0.1:143: a stand-in for an IPv6-only host"));
+}
+
+}  // namespace
+}  // namespace mtb::test

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address_v4.hpp>
 #include <chrono>
 
+#include "dnr/ipv6_mapping_pool.h"
 #include "dnr/looked_up_names.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
@@ -43,6 +44,14 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     if (remote_host == 0 || remote_port == 0) return err::openFailed;
     if (!core_->outgoing().allows(remote_host)) {
         core_->log().warning("TCPActiveOpen to {}:{} refused by ippallow", format_ipv4(remote_host), remote_port);
+        return err::openFailed;
+    }
+    if (dnr::Ipv6MappingPool::in_pool(remote_host)) {
+        // A stand-in the DNR gave for an IPv6-only host. Connecting over IPv6 rides on the
+        // host-operations layer (issue 12), which this build does not have yet.
+        core_->log().error("TCPActiveOpen to {}:{}: a stand-in for an IPv6-only host; IPv6 connections are not "
+                           "available in this build yet",
+                           format_ipv4(remote_host), remote_port);
         return err::openFailed;
     }
     if (tls_ != nullptr && names_ != nullptr) {
