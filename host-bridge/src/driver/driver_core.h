@@ -39,6 +39,9 @@ public:
     void shutdown();
 
     void add_service(uint16_t first_cs_code, uint16_t last_cs_code, Service &service);
+    // `ipptrace`: starts recording when the pref names a file. `header` brings the host network;
+    // the emulator, prefs and RAM are filled in here.
+    void start_trace(TraceHeader header);
 
     // --- services' toolbox (emulation thread unless noted) ---------------------------------
     GuestMemory &memory() { return memory_; }
@@ -109,6 +112,7 @@ private:
     std::optional<Clock::time_point> wake_armed_for_;
     bool drain_resume_scheduled_ = false;
     bool said_no_memory_ = false;
+    std::pair<uint32_t, uint32_t> traced_ram_{0, 0};  // RAM base and size the trace last recorded
     bool shut_down_ = false;
     NetworkThread net_;  // last: its thread stops before the state above goes away
     boost::asio::steady_timer wake_timer_;  // network thread only
