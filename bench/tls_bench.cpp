@@ -120,7 +120,7 @@ void BM_TlsVsPlainBulk(benchmark::State &state) {
         ::close(plain_fd);
 
         const int tls_fd = connect_nonblocking(server.port());
-        TlsSocket tls(tls_fd, std::make_unique<mtb::tls::TlsEngine>(*context, mtb::tls::TlsPeer{"bulk.test.example", 0, {}}));
+        TlsSocket tls(std::make_unique<mtb::tls::FdTransport>(tls_fd), std::make_unique<mtb::tls::TlsEngine>(*context, mtb::tls::TlsPeer{"bulk.test.example", 0, {}}));
         while (tls.handshake() == mtb::tls::TlsEngine::State::handshaking) wait(tls_fd, POLLIN);
         tls_total += transfer(
             tls_fd, [&](const char *p, std::size_t n) { return tls.send(p, n); },

@@ -50,7 +50,7 @@ bool wait_for(const TlsSocket &tls, int fd) {
 
 struct Client {
     Client(const TlsClientContext &context, uint16_t port, TlsPeer peer)
-        : fd(connect_loopback(port)), tls(fd, std::make_unique<TlsEngine>(context, peer)) {}
+        : fd(connect_loopback(port)), tls(std::make_unique<FdTransport>(fd), std::make_unique<TlsEngine>(context, peer)) {}
     ~Client() { ::close(fd); }
 
     TlsEngine::State handshake() {

@@ -95,16 +95,17 @@ TlsEngine::State TlsEngine::handshake() {
     return state_;
 }
 
-std::size_t TlsEngine::network_room() const {
-    if (network_ended_) return 0;
-    return BIO_ctrl_get_write_guarantee(network_);
+std::span<uint8_t> TlsEngine::network_input_space() {
+    if (network_ended_) return {};
+    char *space = nullptr;
+    const int n = BIO_nwrite0(network_, &space);
+    if (n <= 0 || space == nullptr) return {};
+    return {reinterpret_cast<uint8_t *>(space), static_cast<std::size_t>(n)};
 }
 
-std::size_t TlsEngine::put_network(std::span<const uint8_t> bytes) {
-    const std::size_t n = std::min(bytes.size(), network_room());
-    if (n == 0) return 0;
-    const int written = BIO_write(network_, bytes.data(), static_cast<int>(n));
-    return written > 0 ? static_cast<std::size_t>(written) : 0;
+void TlsEngine::commit_network_input(std::size_t bytes) {
+    char *ignored = nullptr;
+    if (bytes > 0) BIO_nwrite(network_, &ignored, static_cast<int>(std::min<std::size_t>(bytes, INT32_MAX)));
 }
 
 void TlsEngine::network_ended() {

@@ -62,8 +62,10 @@ public:
     bool accepted_by_pin() const { return accepted_by_pin_; }
 
     // --- network side (ciphertext) --------------------------------------------------------
-    std::size_t network_room() const;                       // bytes put_network() takes now
-    std::size_t put_network(std::span<const uint8_t> bytes);  // from the socket
+    // Ciphertext from the socket, zero-copy: the room to receive into (empty when the engine
+    // holds all it may), then how many bytes arrived there.
+    std::span<uint8_t> network_input_space();
+    void commit_network_input(std::size_t bytes);
     void network_ended();                                   // the socket read end of stream
     std::size_t network_pending() const;                    // bytes waiting to be sent
     // The next contiguous bytes to send, left in place until consume_network() says how many

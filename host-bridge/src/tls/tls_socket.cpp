@@ -1,30 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tls/tls_socket.h"
 
-#include <sys/socket.h>
-
-#include <array>
 #include <cerrno>
 
 namespace mtb::tls {
 
-TlsSocket::TlsSocket(int fd, std::unique_ptr<TlsEngine> engine) : fd_(fd), engine_(std::move(engine)) {}
+TlsSocket::TlsSocket(std::unique_ptr<CiphertextTransport> transport, std::unique_ptr<TlsEngine> engine)
+    : transport_(std::move(transport)), engine_(std::move(engine)) {}
 
 bool TlsSocket::flush() {
     for (;;) {
         const std::span<const uint8_t> out = engine_->peek_network();
         if (out.empty()) break;
-        const ssize_t sent = ::send(fd_, out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        const ssize_t sent = transport_->send(out);
         if (sent > 0) {
             engine_->consume_network(static_cast<std::size_t>(sent));
             continue;
         }
-        if (sent < 0 && errno == EINTR) continue;
         if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;  // wants_writable()
         return false;
     }
     if (fin_owed_ && !fin_sent_) {
-        if (::shutdown(fd_, SHUT_WR) != 0 && errno != ENOTCONN) return false;
+        if (transport_->shutdown_send() != 0) return false;
         fin_sent_ = true;
         fin_owed_ = false;
     }
@@ -32,23 +29,20 @@ bool TlsSocket::flush() {
 }
 
 int TlsSocket::fill() {
-    std::array<uint8_t, 16 * 1024> chunk;
-    const std::size_t room = std::min(chunk.size(), engine_->network_room());
-    if (room == 0) return 0;
-    for (;;) {
-        const ssize_t got = ::recv(fd_, chunk.data(), room, MSG_DONTWAIT);
-        if (got > 0) {
-            engine_->put_network(std::span<const uint8_t>(chunk.data(), static_cast<std::size_t>(got)));
-            return 1;
-        }
-        if (got == 0) {
-            engine_->network_ended();
-            return 1;  // news for the engine: it reads end of stream now
-        }
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
-        return -1;
+    // Straight into the engine's buffer: never more than it has room for (the window).
+    const std::span<uint8_t> space = engine_->network_input_space();
+    if (space.empty()) return 0;
+    const ssize_t got = transport_->receive(space);
+    if (got > 0) {
+        engine_->commit_network_input(static_cast<std::size_t>(got));
+        return 1;
     }
+    if (got == 0) {
+        engine_->network_ended();
+        return 1;  // news for the engine: it reads end of stream now
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    return -1;
 }
 
 TlsEngine::State TlsSocket::handshake() {
@@ -60,7 +54,7 @@ TlsEngine::State TlsSocket::handshake() {
         const int filled = fill();
         if (filled < 0) return TlsEngine::State::failed;
         if (filled == 0) {
-            want_read_ = engine_->network_pending() == 0;
+            want_read_ = true;
             return state;
         }
     }

@@ -1,5 +1,5 @@
-// A TLS client connection on a connected, non-blocking TCP socket, offering what a plain
-// socket offers the TCP service: recv/send of plaintext with the same results (bytes, 0 at the
+// A TLS client connection on a connected TCP socket (any CiphertextTransport), offering what a
+// plain socket offers the TCP service: recv/send of plaintext with the same results (bytes, 0 at the
 // end of the stream, -1 with EAGAIN / ECONNRESET / EPROTO), a half-close (close_notify, then
 // FIN), and which readiness of the underlying socket it is waiting for. Ciphertext moves
 // between the socket and the engine only inside these calls, never more than the engine's
@@ -13,13 +13,14 @@
 #include <cstddef>
 #include <memory>
 
+#include "tls/ciphertext_transport.h"
 #include "tls/tls_engine.h"
 
 namespace mtb::tls {
 
 class TlsSocket {
 public:
-    TlsSocket(int fd, std::unique_ptr<TlsEngine> engine);
+    TlsSocket(std::unique_ptr<CiphertextTransport> transport, std::unique_ptr<TlsEngine> engine);
 
     // Runs the handshake as far as the socket allows without blocking.
     TlsEngine::State handshake();
@@ -44,7 +45,7 @@ private:
     bool flush();        // engine -> socket; false on a socket error (errno set)
     int fill();          // socket -> engine: 1 bytes came, 0 would block, -1 error (errno set)
 
-    int fd_;
+    std::unique_ptr<CiphertextTransport> transport_;
     std::unique_ptr<TlsEngine> engine_;
     bool want_read_ = false;
     bool fin_owed_ = false;
