@@ -60,6 +60,8 @@ DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu)
         else
             log_.info("outgoing traffic restricted to {}", *allow);
     }
+    if (auto listen = host.pref("ipplisten"))
+        if (auto problem = listen_.configure(*listen)) log_.error("{}", *problem);
 }
 
 DriverCore::~DriverCore() { shutdown(); }

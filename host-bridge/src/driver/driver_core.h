@@ -14,6 +14,7 @@
 #include "driver/call.h"
 #include "driver/event_queue.h"
 #include "driver/guest_callbacks.h"
+#include "driver/listen_address.h"
 #include "driver/logger.h"
 #include "driver/network_thread.h"
 #include "driver/outgoing_policy.h"
@@ -52,6 +53,8 @@ public:
     TraceWriter &trace() { return trace_; }
     // `ippallow`: check every guest-chosen destination before connecting or sending to it.
     const OutgoingPolicy &outgoing() const { return outgoing_; }
+    // `ipplisten`: where other hosts may reach the guest (TCP listeners, UDP streams, ICMP).
+    const ListenAddress &listen() const { return listen_; }
 
     // Registers a call that returned inProgress.
     RequestId begin_pending(const Call &call);
@@ -100,6 +103,7 @@ private:
     Logger log_;
     TraceWriter trace_;
     OutgoingPolicy outgoing_;
+    ListenAddress listen_;
     GuestMemory memory_;
     GuestCallbacks callbacks_;
     RequestTable requests_;
