@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "loopback_listener.h"
+#include "bench_bridge.h"
 #include "test_tls_server.h"
 #include "tls/tls_client_context.h"
 #include "tls/tls_socket.h"
@@ -33,12 +33,7 @@ constexpr std::size_t kBytes = 32u << 20;
 constexpr std::size_t kChunk = 65536;
 
 int connect_nonblocking(uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+    const int fd = mtb::bench::connect_loopback(port);
     int on = 1;
     ::ioctl(fd, FIONBIO, &on);
     return fd;
