@@ -6,8 +6,8 @@
 #include <netinet/in.h>
 
 #include <algorithm>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <sstream>
 
