@@ -157,11 +157,14 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
     while (taken < kDrainBudget) {
         const bool record_free = stream.queued.size() < max_queued(stream);
         const ReceiveArea::Gap gap = record_free ? stream.area.largest_gap() : ReceiveArea::Gap{};
-        std::span<uint8_t> into;
+        std::optional<GuestMemory::WriteSpan> span;
         if (gap.size != 0) {
-            if (const auto bytes = core_->memory().bytes(gap.address, gap.size)) into = *bytes;
+            if (auto writable = core_->memory().writable(gap.address, gap.size)) span.emplace(std::move(*writable));
         }
+        const std::span<uint8_t> into = span ? std::span<uint8_t>(span->data(), span->size()) : std::span<uint8_t>();
         const udp_socket::Arrival arrival = udp_socket::take(socket.fd, into);
+        // What the kernel wrote into guest RAM, stored or not (the trace records every write).
+        if (span) span->commit(arrival.length > 0 ? static_cast<uint32_t>(std::min<std::size_t>(static_cast<std::size_t>(arrival.length), into.size())) : 0);
         if (arrival.length < 0) {
             if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return taken;
             if (udp_socket::is_icmp_error(arrival.error)) {
@@ -194,7 +197,7 @@ void UdpService::store(UdpStream &stream, HostUdpSocket &socket, const udp_socke
     if (datagram.length != 0) {
         if (!stream.area.claim(at, datagram.length)) return;  // cannot happen: `at` was the free gap
         datagram.address = at;
-        if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, *core_->memory().bytes(at, datagram.length));
+        if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, datagram.length);
     }
     datagram.remote_host = arrival.remote_host;
     datagram.remote_port = arrival.remote_port;
