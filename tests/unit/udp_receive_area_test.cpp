@@ -94,10 +94,25 @@ TEST(UdpReceiveArea, LargestGapThenClaimAtTheRealLength) {
 }
 
 TEST(UdpReceiveArea, RandomisedLargestGapIsFreeAndLargest) {
-    ReceiveArea area(0x20000, 8192);
+    constexpr uint32_t kBase = 0x20000, kLength = 8192;
+    ReceiveArea area(kBase, kLength);
     std::mt19937 random(7);
     std::map<uint32_t, uint32_t> live;
-    for (int step = 0; step < 20000; ++step) {
+    // The largest aligned free extent, from the live extents alone.
+    auto largest = [&] {
+        uint32_t best = 0, from = kBase;
+        auto consider = [&](uint32_t to) {
+            const uint32_t aligned = (from + 3) & ~3u;
+            if (aligned < to) best = std::max(best, to - aligned);
+        };
+        for (const auto &[at, size] : live) {
+            consider(at);
+            from = at + size;
+        }
+        consider(kBase + kLength);
+        return best;
+    };
+    for (int step = 0; step < 5000; ++step) {
         if (!live.empty() && random() % 3 == 0) {
             auto it = live.begin();
             std::advance(it, random() % live.size());
@@ -106,14 +121,11 @@ TEST(UdpReceiveArea, RandomisedLargestGapIsFreeAndLargest) {
             continue;
         }
         const ReceiveArea::Gap gap = area.largest_gap();
-        // No allocation larger than the gap can succeed (it is the largest), checked on a copy.
-        ReceiveArea copy = area;
-        if (gap.size < 8192) {
-            EXPECT_FALSE(copy.allocate(gap.size + 1)) << "step " << step;
-        }
+        ASSERT_EQ(gap.size, largest()) << "step " << step;
         if (gap.size == 0) continue;
+        ASSERT_EQ(gap.address % 4, 0u);
         const uint32_t size = 1 + random() % std::min<uint32_t>(gap.size, 1500);
-        ASSERT_TRUE(area.claim(gap.address, size));
+        ASSERT_TRUE(area.claim(gap.address, size));  // free: claim checks it
         live.emplace(gap.address, size);
     }
 }
