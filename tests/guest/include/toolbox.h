@@ -114,7 +114,8 @@ OSErr PBKillIOSync(ParmBlkPtr pb);
 OSErr OpenDriver(const unsigned char *name, short *refNum); /* name: Pascal string */
 OSErr CloseDriver(short refNum);
 
-/* Memory Manager. The machine always hands out zeroed blocks that never move. */
+/* Memory Manager. As on the Mac, NewPtr/NewHandle blocks hold garbage (MTB_GARBAGE_PATTERN,
+ * mtb_guest_abi.h) and only the Clear variants are zeroed; blocks never move. */
 Ptr NewPtr(Size size);
 Ptr NewPtrClear(Size size);
 Ptr NewPtrSys(Size size);
@@ -122,6 +123,8 @@ Ptr NewPtrSysClear(Size size);
 void DisposePtr(Ptr p);
 Handle NewHandle(Size size);
 Handle NewHandleClear(Size size);
+Handle NewHandleSys(Size size);
+Handle NewHandleSysClear(Size size);
 void DisposeHandle(Handle h);
 void HLock(Handle h);
 void HUnlock(Handle h);

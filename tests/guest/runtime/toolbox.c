@@ -70,6 +70,8 @@ Ptr NewPtrSys(Size size) { ALLOC_TRAP(0xA51E, size, Ptr); }
 Ptr NewPtrSysClear(Size size) { ALLOC_TRAP(0xA71E, size, Ptr); }
 Handle NewHandle(Size size) { ALLOC_TRAP(0xA122, size, Handle); }
 Handle NewHandleClear(Size size) { ALLOC_TRAP(0xA322, size, Handle); }
+Handle NewHandleSys(Size size) { ALLOC_TRAP(0xA522, size, Handle); }
+Handle NewHandleSysClear(Size size) { ALLOC_TRAP(0xA722, size, Handle); }
 void DisposePtr(Ptr p) { A0_TRAP(0xA01F, p); }
 void DisposeHandle(Handle h) { A0_TRAP(0xA023, h); }
 void HLock(Handle h) { A0_TRAP(0xA029, h); }

@@ -145,6 +145,8 @@ std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t 
   Cpu &cpu = m.cpu();
   MemoryManager &mm = m.memory();
   const bool sys = word & 0x0400;  // Memory Manager: system heap
+  // Memory Manager: the clear bit (NewPtrClear, NewHandleClear), as the ROM decides it.
+  const BlockContents contents = word & 0x0200 ? BlockContents::cleared : BlockContents::garbage;
   switch (word & 0xFF) {
     case 0x00: set_result(cpu, m.devices().trap_open(word, cpu.a(0))); break;
     case 0x01: set_result(cpu, m.devices().trap_close(word, cpu.a(0))); break;
@@ -155,14 +157,14 @@ std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t 
       set_result(cpu, m.devices().trap_io(word, cpu.a(0)));
       break;
     case 0x06: set_result(cpu, m.devices().trap_kill_io(word, cpu.a(0))); break;
-    case 0x1E: {  // NewPtr (every block is zeroed, so the clear bit needs no handling)
-      cpu.set_a(0, mm.new_ptr(cpu.d(0), sys));
+    case 0x1E: {  // NewPtr
+      cpu.set_a(0, mm.new_ptr(cpu.d(0), sys, contents));
       set_result(cpu, static_cast<int16_t>(m.ram().r16(lowmem::kMemErr)));
       break;
     }
     case 0x1F: set_result(cpu, mm.dispose_ptr(cpu.a(0))); break;
     case 0x22: {  // NewHandle
-      cpu.set_a(0, mm.new_handle(cpu.d(0), sys));
+      cpu.set_a(0, mm.new_handle(cpu.d(0), sys, contents));
       set_result(cpu, static_cast<int16_t>(m.ram().r16(lowmem::kMemErr)));
       break;
     }

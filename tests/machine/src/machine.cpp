@@ -80,7 +80,8 @@ void Machine::install_plugin_driver() {
   // As the emulator glue does it: copy into a NewPtrSysClear block, EMUL_OP words patched,
   // pointer-based DCE in a free unit. The guest opens it by name.
   const std::vector<uint8_t> image = plugin_->patched_driver_image();
-  const uint32_t addr = memory_->new_ptr(static_cast<uint32_t>(image.size()), /*system=*/true);
+  const uint32_t addr = memory_->new_ptr(static_cast<uint32_t>(image.size()), /*system=*/true,
+                                     BlockContents::cleared);
   if (!addr || !ram_.write(addr, image.data(), static_cast<uint32_t>(image.size())))
     throw std::runtime_error("no room in the system heap for the plugin's driver");
   driver_refnum_ = devices_->install_driver(addr);
@@ -121,6 +122,8 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   }
   ram_.fill(lowmem::kProgramBase, 0, lowmem::kProgramMaxSize);
   ram_.write(lowmem::kProgramBase, image.data(), static_cast<uint32_t>(image.size()));
+  // The stack holds garbage, as on the Mac: locals the program forgets to set are not zero.
+  fill_with_garbage(ram_, ram_.size() - lowmem::kStackSize, lowmem::kStackSize);
   // A previous program's translations must not survive.
   cpu_->flush_code_cache(lowmem::kProgramBase, lowmem::kProgramBase + lowmem::kProgramMaxSize);
   cpu_->reset_stop();

@@ -165,7 +165,8 @@ std::vector<ResourceManager::OpenFile *> ResourceManager::chain_from_current() {
 
 uint32_t ResourceManager::load(LoadedResource &r) {
   if (r.handle) return r.handle;
-  const uint32_t handle = memory_.new_handle(static_cast<uint32_t>(r.resource.data.size()), false);
+  const uint32_t handle = memory_.new_handle(static_cast<uint32_t>(r.resource.data.size()), false,
+                                               BlockContents::garbage);
   if (!handle) return 0;
   if (!r.resource.data.empty())
     ram_.write(ram_.r32(handle), r.resource.data.data(), static_cast<uint32_t>(r.resource.data.size()));
