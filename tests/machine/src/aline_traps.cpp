@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 
+#include "event_traps.h"
 #include "fault_report.h"
 #include "low_memory.h"
 #include "machine.h"
@@ -16,9 +17,10 @@ namespace mtb::machine {
 
 namespace {
 
-constexpr uint16_t kOSTraps[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x1E, 0x1F, 0x22,
+constexpr uint16_t kOSTraps[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0C, 0x1E, 0x1F, 0x22,
                                  0x23, 0x29, 0x2A, 0x2E, 0x3B, 0x46, 0xAD};
-constexpr uint16_t kToolTraps[] = {0x175};
+constexpr uint16_t kToolTraps[] = {kWaitNextEventTrap, kGetNextEventTrap, kEventAvailTrap, 0x08F /* _OSDispatch */,
+                                   0x175 /* TickCount */, kSystemTaskTrap};
 constexpr uint16_t kUnimplementedToolTrap = 0x09F;
 
 bool os_trap_implemented(uint16_t num) {
@@ -34,6 +36,12 @@ std::optional<uint32_t> toolbox_trap(Machine &m, uint16_t word, uint32_t pc) {
   if (ResourceManager::handles(word)) return dispatch_resource_trap(m, word, pc);
   Cpu &cpu = m.cpu();
   switch (word & 0x03FF) {
+    case kWaitNextEventTrap:
+    case kGetNextEventTrap:
+    case kEventAvailTrap:
+    case kSystemTaskTrap:
+      return dispatch_event_trap(m, word & 0x03FF, pc);
+    case 0x08F: return dispatch_os_dispatch(m, pc);  // _OSDispatch: the Process Manager
     case 0x175:  // TickCount: FUNCTION TickCount: LONGINT; result space already on the stack
       m.ram().w32(cpu.a(7), m.update_ticks());
       return pc + 2;

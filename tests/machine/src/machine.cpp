@@ -39,6 +39,9 @@ Machine::Machine(MachineOptions options)
       Heap("application", lowmem::kAppHeapBase, stack_bottom - lowmem::kAppHeapBase));
   devices_ = std::make_unique<DeviceManager>(*this);
   resources_ = std::make_unique<ResourceManager>(ram_, *memory_, options_.files);
+  // gestaltOSAttr ('os  ') with gestaltLaunchControl (bit 3): "the Process Manager is here",
+  // which clients check before calling WakeUpProcess. Options may override it.
+  gestalt_.set_value(0x6F732020, 1u << 3);
   for (const auto &[selector, value] : options_.gestalt) gestalt_.set_value(selector, value);
   tick_origin_ = std::chrono::steady_clock::now();
   init_low_memory();
@@ -109,6 +112,7 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   exit_code_ = -1;
   failure_.clear();
   timed_out_ = false;
+  processes_.reset();
   {
     std::lock_guard lock(log_mutex_);
     log_.clear();
@@ -153,6 +157,7 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   result.exit_code = exit_code_;
   result.output = output_;
   result.failure = failure_;
+  result.wake_up_process_calls = processes_.wake_up_calls();
   {
     std::lock_guard lock(log_mutex_);
     result.log = log_;
@@ -198,6 +203,11 @@ void Machine::service_interrupt_from_host() {
     plugin_->interrupt();
   }
   if (!cpu_->stopping()) cpu_->set_sr(sr);
+}
+
+void Machine::deliver_pending_interrupt() {
+  update_ticks();
+  if (irq_.pending() && plugin_ && interrupt_mask(cpu_->sr()) < 1) service_interrupt_from_host();
 }
 
 bool Machine::host_wait(const std::function<bool()> &done) {
