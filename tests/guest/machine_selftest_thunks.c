@@ -71,59 +71,38 @@ MTB_PASCAL_2L_THUNK(shared_name_result_thunk, result_proc_0);
  * C arguments at 8(a2)... once a2 (saved) holds the entry SP; ints are 4 bytes, so a short's
  * value is the low word at +2.
  */
-__asm__(".text\n\t.even\n\t.globl call_tcp_asr\ncall_tcp_asr:\n\t"
-        "move.l %a2,-(%sp)\n\t"
-        "move.l %sp,%a2\n\t"
+/* Entry: a2 (saved) = SP; exit: d0 = a2 - SP after the call, SP and a2 restored. */
+#define CALLER_ENTER_(name) \
+    ".globl " #name "\n" #name ":\n\tmove.l %a2,-(%sp)\n\tmove.l %sp,%a2\n\t"
+#define CALLER_CALL_AND_LEAVE_(routine) \
+    "jsr (" routine ")\n\tmove.l %a2,%d0\n\tsub.l %sp,%d0\n\tmove.l %a2,%sp\n\tmove.l (%sp)+,%a2\n\trts\n\t"
+
+__asm__(".text\n\t.even\n\t"
+        CALLER_ENTER_(call_tcp_asr)
         "move.l 12(%a2),-(%sp)\n\t" /* tcpStream */
         "move.w 18(%a2),-(%sp)\n\t" /* eventCode */
         "move.l 20(%a2),-(%sp)\n\t" /* userDataPtr */
         "move.w 26(%a2),-(%sp)\n\t" /* terminReason */
         "move.l 28(%a2),-(%sp)\n\t" /* icmpMsg */
         "move.l 8(%a2),%a0\n\t"
-        "jsr (%a0)\n\t"
-        "move.l %a2,%d0\n\t"
-        "sub.l %sp,%d0\n\t"
-        "move.l %a2,%sp\n\t"
-        "move.l (%sp)+,%a2\n\t"
-        "rts\n\t"
-        ".globl call_udp_asr\ncall_udp_asr:\n\t"
-        "move.l %a2,-(%sp)\n\t"
-        "move.l %sp,%a2\n\t"
+        CALLER_CALL_AND_LEAVE_("%a0")
+        CALLER_ENTER_(call_udp_asr)
         "move.l 12(%a2),-(%sp)\n\t" /* udpStream */
         "move.w 18(%a2),-(%sp)\n\t" /* eventCode */
         "move.l 20(%a2),-(%sp)\n\t" /* userDataPtr */
         "move.l 24(%a2),-(%sp)\n\t" /* icmpMsg */
         "move.l 8(%a2),%a0\n\t"
-        "jsr (%a0)\n\t"
-        "move.l %a2,%d0\n\t"
-        "sub.l %sp,%d0\n\t"
-        "move.l %a2,%sp\n\t"
-        "move.l (%sp)+,%a2\n\t"
-        "rts\n\t"
-        ".globl call_pascal_2l\ncall_pascal_2l:\n\t"
-        "move.l %a2,-(%sp)\n\t"
-        "move.l %sp,%a2\n\t"
+        CALLER_CALL_AND_LEAVE_("%a0")
+        CALLER_ENTER_(call_pascal_2l)
         "move.l 12(%a2),-(%sp)\n\t" /* first */
         "move.l 16(%a2),-(%sp)\n\t" /* second */
         "move.l 8(%a2),%a0\n\t"
-        "jsr (%a0)\n\t"
-        "move.l %a2,%d0\n\t"
-        "sub.l %sp,%d0\n\t"
-        "move.l %a2,%sp\n\t"
-        "move.l (%sp)+,%a2\n\t"
-        "rts\n\t"
-        ".globl call_completion\ncall_completion:\n\t" /* a0 = pb, d0 = result */
-        "move.l %a2,-(%sp)\n\t"
-        "move.l %sp,%a2\n\t"
+        CALLER_CALL_AND_LEAVE_("%a0")
+        CALLER_ENTER_(call_completion) /* a0 = pb, d0 = result */
         "move.l 8(%a2),%a1\n\t"
         "move.l 12(%a2),%a0\n\t"
         "move.l 16(%a2),%d0\n\t"
-        "jsr (%a1)\n\t"
-        "move.l %a2,%d0\n\t"
-        "sub.l %sp,%d0\n\t"
-        "move.l %a2,%sp\n\t"
-        "move.l (%sp)+,%a2\n\t"
-        "rts\n\t"
+        CALLER_CALL_AND_LEAVE_("%a1")
         ".previous");
 long call_udp_asr(void *thunk, unsigned long stream, unsigned short event, unsigned long user,
                   unsigned long icmp);

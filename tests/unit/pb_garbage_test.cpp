@@ -100,6 +100,18 @@ void expect_garbage_ignored(const std::vector<Range> &not_read,
 
 std::string peer_reads(const HostPeer &peer, std::size_t n) { return peer.read(n); }
 
+// A receive call's block on a stream connected to a peer that has sent `data`: stream, command
+// timeout 5 s and the cookie set; the caller adds its buffer fields.
+HostPeer receive_setup(TcpHarness &h, const HostListener &listener, PbUnderTest &pb, const std::string &data) {
+    HostPeer peer = h.connected_stream(listener, kTcpBuffer);
+    peer.send_all(data);
+    pb.blank(T::size);
+    pb.put32(T::stream.offset, kTcpBuffer);
+    pb.put8(T::receive::commandTimeoutValue.offset, 5);
+    pb.put32(T::receive::userDataPtr.offset, 0);
+    return peer;
+}
+
 // ---- TCP -------------------------------------------------------------------------------------
 
 TEST(PbGarbage, TcpCreate) {
@@ -183,14 +195,9 @@ TEST(PbGarbage, TcpSend) {
 TEST(PbGarbage, TcpNoCopyRcv) {
     expect_garbage_ignored({{36, 42}, {48, 50}, {54, T::size}}, [](TcpHarness &h, PbUnderTest &pb) {
         HostListener listener;
-        HostPeer peer = h.connected_stream(listener, kTcpBuffer);
-        peer.send_all("abc");
-        pb.blank(T::size);
-        pb.put32(T::stream.offset, kTcpBuffer);
-        pb.put8(T::receive::commandTimeoutValue.offset, 5);
+        HostPeer peer = receive_setup(h, listener, pb, "abc");
         pb.put32(T::receive::rdsPtr.offset, kList);
         pb.put16(T::receive::rdsLength.offset, 2);
-        pb.put32(T::receive::userDataPtr.offset, 0);
         const int32_t d0 = pb.issue(kTcpNoCopyRcv, true);
         EXPECT_TRUE(pb.wait_done());
         const std::string data = h.rds_data(kList);
@@ -220,14 +227,9 @@ TEST(PbGarbage, TcpRcvBfrReturn) {
 TEST(PbGarbage, TcpRcv) {
     expect_garbage_ignored({{42, 50}, {54, T::size}}, [](TcpHarness &h, PbUnderTest &pb) {
         HostListener listener;
-        HostPeer peer = h.connected_stream(listener, kTcpBuffer);
-        peer.send_all("xyz");
-        pb.blank(T::size);
-        pb.put32(T::stream.offset, kTcpBuffer);
-        pb.put8(T::receive::commandTimeoutValue.offset, 5);
+        HostPeer peer = receive_setup(h, listener, pb, "xyz");
         pb.put32(T::receive::rcvBuff.offset, kBytes);
         pb.put16(T::receive::rcvBuffLen.offset, 100);
-        pb.put32(T::receive::userDataPtr.offset, 0);
         const int32_t d0 = pb.issue(kTcpRcv, true);
         EXPECT_TRUE(pb.wait_done());
         const uint16_t length = pb.get16(T::receive::rcvBuffLen.offset);
