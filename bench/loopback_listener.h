@@ -14,13 +14,13 @@ namespace mtb::bench {
 struct Listener {
     int fd;
     uint16_t port;
-    Listener() {
+    explicit Listener(int backlog = 4) {
         fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        ::listen(fd, 4);
+        ::listen(fd, backlog);
         socklen_t l = sizeof a;
         ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &l);
         port = ntohs(a.sin_port);
