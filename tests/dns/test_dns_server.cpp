@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -81,22 +82,39 @@ struct TestDnsServer::Impl {
     std::chrono::milliseconds delay{0};
     int total = 0;
     std::map<std::string, int> per_name;
+    int hold_until = 0;  // hold_answers_until()
+    std::vector<std::function<void()>> held;
+    int unanswered = 0, most_unanswered = 0;
 
     void receive() {
         socket.async_receive_from(asio::buffer(buffer), peer, [this](const boost::system::error_code &ec, std::size_t n) {
             if (ec) return;
             if (auto reply = answer(std::vector<uint8_t>(buffer.begin(), buffer.begin() + static_cast<long>(n)))) {
                 std::chrono::milliseconds wait;
+                auto data = std::make_shared<std::vector<uint8_t>>(std::move(*reply));
+                std::function<void()> send = [this, data, to = peer] {
+                    boost::system::error_code ignored;
+                    socket.send_to(asio::buffer(*data), to, 0, ignored);
+                    std::lock_guard lock(mutex);
+                    --unanswered;
+                };
+                std::vector<std::function<void()>> release;
                 {
                     std::lock_guard lock(mutex);
                     wait = delay;
+                    most_unanswered = std::max(most_unanswered, ++unanswered);
+                    if (total < hold_until) {
+                        held.push_back(send);
+                        send = nullptr;
+                    } else {
+                        release.swap(held);
+                    }
                 }
-                auto timer = std::make_shared<asio::steady_timer>(io, wait);
-                auto data = std::make_shared<std::vector<uint8_t>>(std::move(*reply));
-                timer->async_wait([this, timer, data, to = peer](const boost::system::error_code &) {
-                    boost::system::error_code ignored;
-                    socket.send_to(asio::buffer(*data), to, 0, ignored);
-                });
+                for (auto &held_send : release) held_send();
+                if (send) {
+                    auto timer = std::make_shared<asio::steady_timer>(io, wait);
+                    timer->async_wait([timer, send](const boost::system::error_code &) { send(); });
+                }
             }
             receive();
         });
@@ -244,6 +262,14 @@ void TestDnsServer::add_servfail(const std::string &name) {
 void TestDnsServer::set_delay(std::chrono::milliseconds delay) {
     std::lock_guard lock(impl_->mutex);
     impl_->delay = delay;
+}
+void TestDnsServer::hold_answers_until(int count) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->hold_until = count;
+}
+int TestDnsServer::most_unanswered() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->most_unanswered;
 }
 int TestDnsServer::queries() const {
     std::lock_guard lock(impl_->mutex);

@@ -32,9 +32,13 @@ public:
     void add_silent(const std::string &name);    // queries are dropped: the client times out
     void add_servfail(const std::string &name);  // RCODE 2
     void set_delay(std::chrono::milliseconds delay);  // before every answer
+    // Holds every answer until `count` queries have arrived (then sends them all, and answers
+    // later queries as usual): a client that asks one question at a time never gets there.
+    void hold_answers_until(int count);
 
     int queries() const;                           // every query received
     int queries_for(const std::string &name) const;
+    int most_unanswered() const;  // the most queries received and not yet answered at one time
 
     // A zone most tests share: www.test.example (2 A), alias.test.example -> www, a 6-address
     // host, MX and HINFO records, PTR for 10.1.2.3, nx.test.example absent, slow.test.example

@@ -113,15 +113,15 @@ bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out, bool &would_
     if (::sockatmark(stream.fd) == 1) return false;  // urgent byte next: through the ring
     const uint32_t limit = std::min<uint32_t>(receive.length, stream.ring.free_space());
     if (limit == 0) return false;
-    auto bytes = core_->memory().bytes(receive.buffer, limit);
+    auto bytes = core_->memory().writable(receive.buffer, limit);
     if (!bytes) return false;
     const ssize_t n = ::recv(stream.fd, bytes->data(), limit, MSG_DONTWAIT);
+    bytes->commit(n > 0 ? static_cast<uint32_t>(n) : 0);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         would_block = true;
         return false;
     }
-    if (n > 0 && core_->trace().enabled())
-        core_->trace().data("to_guest", stream.stream_ptr, bytes->first(static_cast<std::size_t>(n)));
+    if (n > 0 && core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, static_cast<uint32_t>(n));
     if (n == 0) {
         stream.peer_fin = true;
         if (!stream.fin_sent) stream.peer_closed_first = true;
@@ -160,12 +160,12 @@ void TcpService::pull(TcpStream &stream, Outbox &out) {
         // so its stream offset is known exactly.
         const bool at_mark = ::sockatmark(stream.fd) == 1;
         const RingPiece piece = stream.ring.writable(at_mark ? 1 : UINT32_MAX);
-        auto bytes = core_->memory().bytes(piece.address, piece.length);
+        auto bytes = core_->memory().writable(piece.address, piece.length);
         if (!bytes) break;
         const ssize_t n = ::recv(stream.fd, bytes->data(), piece.length, MSG_DONTWAIT);
+        bytes->commit(n > 0 ? static_cast<uint32_t>(n) : 0);
         if (n > 0) {
-            if (core_->trace().enabled())
-                core_->trace().data("to_guest", stream.stream_ptr, bytes->first(static_cast<std::size_t>(n)));
+            if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, static_cast<uint32_t>(n));
             if (at_mark) {
                 // Urgent data is everything unread up to and including the mark byte (a host
                 // socket only marks the last urgent byte).
@@ -271,9 +271,7 @@ void TcpService::serve_receives(TcpStream &stream, Outbox &out) {
             limit = std::min<uint32_t>(limit, receive.length);
             for (const RingPiece &piece : stream.ring.readable(limit)) {
                 auto from = core_->memory().bytes(piece.address, piece.length);
-                auto to = core_->memory().bytes(receive.buffer + delivered, piece.length);
-                if (!from || !to) break;
-                std::memmove(to->data(), from->data(), piece.length);
+                if (!from || !core_->memory().write(receive.buffer + delivered, from->data(), piece.length)) break;
                 delivered += piece.length;
             }
             stream.ring.consume(delivered);

@@ -46,15 +46,6 @@ std::variant<int16_t, std::vector<RingPiece>> read_wds(const GuestMemory &memory
 }
 
 
-// The bytes the socket took, entry by entry, for the `ipptrace` recording.
-void trace_sent(TraceWriter &trace, uint32_t stream, const iovec *iov, int count, std::size_t sent) {
-    for (int i = 0; i < count && sent > 0; ++i) {
-        const std::size_t length = std::min(sent, iov[i].iov_len);
-        trace.data("to_host", stream, std::span<const uint8_t>(static_cast<const uint8_t *>(iov[i].iov_base), length));
-        sent -= length;
-    }
-}
-
 }  // namespace
 
 // State matrix (mactcp-reference 7.10): no connection -> connectionDoesntExist; while opening
@@ -118,7 +109,7 @@ void TcpService::push_sends(TcpStream &stream, Outbox &out) {
                 memory_ok = false;
                 break;
             }
-            iov[count++] = {bytes->data(), bytes->size()};
+            iov[count++] = {const_cast<uint8_t *>(bytes->data()), bytes->size()};  // sendmsg only reads
             skip = 0;
             if (count == 64) break;
         }
@@ -133,7 +124,7 @@ void TcpService::push_sends(TcpStream &stream, Outbox &out) {
         const int flags = MSG_DONTWAIT | MSG_NOSIGNAL | (send.urgent ? MSG_OOB : 0);
         const ssize_t sent = ::sendmsg(stream.fd, &message, flags);
         if (sent > 0) {
-            if (core_->trace().enabled()) trace_sent(core_->trace(), stream.stream_ptr, iov, count, static_cast<std::size_t>(sent));
+            if (core_->trace().enabled()) core_->trace().data("to_host", stream.stream_ptr, static_cast<uint32_t>(sent));
             progress = true;
             send.sent += static_cast<uint32_t>(sent);
             stream.bytes_sent += static_cast<uint64_t>(sent);

@@ -173,24 +173,28 @@ void UdpService::store(UdpStream &stream, HostUdpSocket &socket, uint32_t length
         drop(stream, socket, stream.dropped_full, "receive buffer full (too many datagrams)", length);
         return;
     }
-    std::span<uint8_t> into;
+    std::optional<GuestMemory::WriteSpan> into;
     if (length != 0) {
         const auto address = stream.area.allocate(length);
-        const auto bytes = address ? core_->memory().bytes(*address, length) : std::nullopt;
-        if (!bytes) {
+        if (address) {
+            if (auto span = core_->memory().writable(*address, length)) into.emplace(std::move(*span));
+        }
+        if (!into) {
             if (address) stream.area.release(*address);
             drop(stream, socket, stream.dropped_full, "receive buffer full", length);
             return;
         }
         datagram.address = *address;
-        into = *bytes;
     }
-    const udp_socket::Arrival arrival = udp_socket::take(socket.fd, into);
-    if (arrival.length < 0 || static_cast<uint32_t>(arrival.length) != length) {
+    const udp_socket::Arrival arrival =
+        udp_socket::take(socket.fd, into ? std::span<uint8_t>(into->data(), into->size()) : std::span<uint8_t>());
+    const bool whole = arrival.length >= 0 && static_cast<uint32_t>(arrival.length) == length;
+    if (into) into->commit(whole ? length : 0);
+    if (!whole) {
         if (datagram.address != 0) stream.area.release(datagram.address);
         return;
     }
-    if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, into);
+    if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, length);
     datagram.length = length;
     datagram.remote_host = arrival.remote_host;
     datagram.remote_port = arrival.remote_port;

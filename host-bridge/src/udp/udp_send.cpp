@@ -73,7 +73,7 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
         if (!pointer) return err::invalidWDS;
         const auto bytes = memory.bytes(*pointer, *length);
         if (!bytes) return err::invalidWDS;
-        parts[count++] = iovec{bytes->data(), bytes->size()};
+        parts[count++] = iovec{const_cast<uint8_t *>(bytes->data()), bytes->size()};  // sendmsg only reads
         total += *length;
     }
     // The Guide's limit is 8,192 bytes, its result list says invalidLength above 65,535; what
@@ -113,11 +113,7 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     if (is_deferred_icmp_error(error)) error = udp_socket::send(socket.fd, gathered, host, remote_port);
     const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
     if (result != err::noErr) return result;
-    if (core_->trace().enabled()) {
-        for (const iovec &part : gathered)
-            core_->trace().data("to_host", stream.stream_ptr,
-                                std::span<const uint8_t>(static_cast<const uint8_t *>(part.iov_base), part.iov_len));
-    }
+    if (core_->trace().enabled()) core_->trace().data("to_host", stream.stream_ptr, static_cast<uint32_t>(total));
     stream.contacted.insert(host);
     ++stream.sent;
     return err::noErr;

@@ -55,7 +55,7 @@ Arrival receive(int fd, std::span<uint8_t> into, int flags) {
 
 }  // namespace
 
-Opened open_bound(uint16_t port) {
+Opened open_bound(uint32_t local_address, uint16_t port) {
     Opened opened;
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -72,7 +72,7 @@ Opened open_bound(uint16_t port) {
     // SO_REUSEADDR socket holds.
     if (port != 0) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     ::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on);  // MacTCP sends broadcasts freely
-    sockaddr_in address = endpoint(INADDR_ANY, port);
+    sockaddr_in address = endpoint(local_address, port);
     socklen_t length = sizeof address;
     if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
         ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) {

@@ -17,9 +17,9 @@ struct Opened {
     int error = 0;
     uint16_t port = 0;  // the bound port (the kernel's choice when asked for 0)
 };
-// A socket bound to every local address on `port` (0 = any free port), with ICMP errors
-// queued (IP_RECVERR) and arrival addresses reported (IP_PKTINFO).
-Opened open_bound(uint16_t port);
+// A socket bound to `address` (0 = every local address) on `port` (0 = any free port), with
+// ICMP errors queued (IP_RECVERR) and arrival addresses reported (IP_PKTINFO).
+Opened open_bound(uint32_t address, uint16_t port);
 void close_fd(int fd);
 
 struct Arrival {
