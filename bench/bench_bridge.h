@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <cstdint>
 #include <vector>
 
@@ -209,8 +210,8 @@ struct UdpSocket {
 // busy machine would otherwise pile up in the fake host).
 class Guest : public test::BridgeHarness {
 public:
-    explicit Guest(uint32_t ram_bytes = test::FakeHost::kRamSize)
-        : BridgeHarness(std::map<std::string, std::string>{{"ipplog", "error"}}) {
+    explicit Guest(uint32_t ram_bytes = test::FakeHost::kRamSize, std::map<std::string, std::string> prefs = {})
+        : BridgeHarness(with_quiet_log(std::move(prefs))) {
         if (ram_bytes > host.ram.size()) host.ram.resize(ram_bytes, 0);
     }
 
@@ -331,6 +332,10 @@ public:
     }
 
 private:
+    static std::map<std::string, std::string> with_quiet_log(std::map<std::string, std::string> prefs) {
+        prefs.emplace("ipplog", "error");
+        return prefs;
+    }
     uint64_t serviced_ = 0;  // raise_interrupt count at the last interrupt() spin() made
 };
 
@@ -346,7 +351,8 @@ struct Connected {
     Guest g;
     Listener listener;
     int peer = -1;
-    explicit Connected(uint32_t stream_buffer = 0x40000) {
+    explicit Connected(uint32_t stream_buffer = 0x40000, std::map<std::string, std::string> prefs = {})
+        : g(test::FakeHost::kRamSize, std::move(prefs)) {
         g.tcp_create(ram::kPb, ram::kStream, stream_buffer);
         g.tcp_open(ram::kPb, ram::kStream, listener.port);
         g.finish(ram::kPb);
@@ -357,5 +363,50 @@ struct Connected {
     Connected(const Connected &) = delete;
     Connected &operator=(const Connected &) = delete;
 };
+
+// --- small-read ping-pong, shared by the latency and the many-streams benchmarks -----------
+
+inline double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+// The host-side echo: reads `message` bytes, sends them back, until EOF.
+inline std::thread echo(int fd, uint32_t message) {
+    return std::thread([fd, message] {
+        std::vector<char> buffer(message);
+        while (recv_exactly(fd, buffer.data(), message)) ::send(fd, buffer.data(), message, MSG_NOSIGNAL);
+    });
+}
+
+// Raw baseline: send `message` bytes, spin on a non-blocking recv() until the echo is back
+// (the same spinning CPU as the emulation thread); microseconds per exchange.
+inline double raw_ping_pong_us(int exchanges, uint32_t message) {
+    Listener listener;
+    RawPair pair(listener);
+    std::thread peer = echo(pair.server, message);
+    std::vector<char> buffer(message);
+    const auto start = Clock::now();
+    for (int i = 0; i < exchanges; ++i) {
+        ::send(pair.client, buffer.data(), message, MSG_NOSIGNAL);
+        for (uint32_t got = 0; got < message;) {
+            const ssize_t n = ::recv(pair.client, buffer.data() + got, message - got, MSG_DONTWAIT);
+            if (n > 0) got += static_cast<uint32_t>(n);
+        }
+    }
+    const double us = micros(Clock::now() - start) / exchanges;
+    ::shutdown(pair.client, SHUT_WR);
+    peer.join();
+    return us;
+}
+
+// The same through the bridge, one exchange: TCPSend of the WDS at `wds`, then TCPRcvs into
+// `into` until the echo is back, each finished by spin(). False if a call failed.
+inline bool guest_exchange(Guest &g, uint32_t pb, uint32_t stream, uint32_t wds, uint32_t into, uint32_t message) {
+    g.tcp_send(pb, stream, wds);
+    if (g.spin(pb) != 0) return false;
+    for (uint32_t got = 0; got < message; got += g.tcp_received(pb)) {
+        g.tcp_rcv(pb, stream, into, static_cast<uint16_t>(message - got));
+        if (g.spin(pb) != 0) return false;
+    }
+    return true;
+}
 
 }  // namespace mtb::bench

@@ -6,18 +6,26 @@
 #include "ip/host_network_info.h"
 #include "ip/ip_service.h"
 #include "tcp/tcp_service.h"
+#include "tls/tls_upstream.h"
 #include "udp/udp_service.h"
 
 namespace mtb {
 
 struct Bridge::Parts {
     Parts(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io)
-        : core(host, cpu, io), network(core.io().network_info()),
-          ip(core, network), udp(core, network), tcp(core, network), dnr(core) {
+        : core(host, cpu, io), network(core.io().network_info()), ip(core, network), udp(core, network),
+          tcp(core, network), dnr(core), tls(core.host(), core.log()) {
+        tcp.use_tls(tls, dnr.looked_up_names());
         core.add_service(15, 19, ip);
         core.add_service(20, 29, udp);
         core.add_service(30, 49, tcp);
         core.add_service(static_cast<uint16_t>(CsCode::dnrFirst), static_cast<uint16_t>(CsCode::dnrLast), dnr);
+        TraceHeader trace;
+        trace.host_address = network.address;
+        trace.host_netmask = network.netmask;
+        trace.host_mtu = network.mtu;
+        trace.host_outward = network.found_outward_interface;
+        core.start_trace(std::move(trace));
         core.log().info("host address {}.{}.{}.{}/{} mtu {}{}", network.address >> 24, (network.address >> 16) & 255,
                         (network.address >> 8) & 255, network.address & 255, __builtin_popcount(network.netmask),
                         network.mtu, network.found_outward_interface ? "" : " (no outward interface: loopback)");
@@ -30,15 +38,55 @@ struct Bridge::Parts {
     UdpService udp;
     TcpService tcp;
     DnrService dnr;
+    tls::TlsUpstream tls;
 };
 
 Bridge::Bridge(HostEnvironment &host, GuestCpu &cpu) : parts_(std::make_unique<Parts>(host, cpu, nullptr)) {}
 Bridge::Bridge(HostEnvironment &host, GuestCpu &cpu, net::HostIo &io) : parts_(std::make_unique<Parts>(host, cpu, &io)) {}
 Bridge::~Bridge() = default;
 
-void Bridge::emul_op(GuestRegs &regs) { parts_->core.emul_op(regs); }
-void Bridge::interrupt() { parts_->core.interrupt(); }
-void Bridge::reset() { parts_->core.reset(); }
-void Bridge::shutdown() { parts_->core.shutdown(); }
+namespace {
+constexpr std::string_view kEntryNames[] = {"open", "prime", "control", "status", "close"};
+}
+
+// Every host->plugin entry is a record of the trace, with what it returned, so that a replay
+// can make the same entries in the same order and nesting.
+void Bridge::emul_op(GuestRegs &regs) {
+    TraceWriter &trace = parts_->core.trace();
+    if (!trace.enabled()) [[likely]] {
+        parts_->core.emul_op(regs);
+        return;
+    }
+    trace.entry(regs.d[0] < std::size(kEntryNames) ? kEntryNames[regs.d[0]] : "unknown", &regs);
+    parts_->core.emul_op(regs);
+    trace.entry_return(&regs);
+}
+
+TraceWriter &Bridge::trace_writer() { return parts_->core.trace(); }
+
+void Bridge::interrupt() { traced_entry("interrupt", [this] { parts_->core.interrupt(); }); }
+void Bridge::reset() { traced_entry("reset", [this] { parts_->core.reset(); }); }
+
+void Bridge::shutdown() {
+    traced_entry("shutdown", [this] { parts_->core.shutdown(); });
+    parts_->core.trace().close("shutdown");
+}
+
+template <typename Fn>
+void Bridge::traced_entry(std::string_view name, Fn &&run) {
+    TraceWriter &trace = parts_->core.trace();
+    if (!trace.enabled()) [[likely]] {
+        run();
+        return;
+    }
+    trace.entry(name, nullptr);
+    run();
+    trace.entry_return(nullptr);
+}
+
+void Bridge::host_line(LogLevel level, std::string_view line) {
+    parts_->core.trace().note(line);
+    parts_->core.log().log(level, "{}", line);
+}
 
 }  // namespace mtb

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -22,7 +23,7 @@ using asio::ip::udp;
 
 namespace {
 
-constexpr uint16_t kA = 1, kCNAME = 5, kPTR = 12, kHINFO = 13, kMX = 15;
+constexpr uint16_t kA = 1, kCNAME = 5, kPTR = 12, kHINFO = 13, kMX = 15, kAAAA = 28;
 
 std::string lower(std::string s) {
     for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -81,22 +82,39 @@ struct TestDnsServer::Impl {
     std::chrono::milliseconds delay{0};
     int total = 0;
     std::map<std::string, int> per_name;
+    int hold_until = 0;  // hold_answers_until()
+    std::vector<std::function<void()>> held;
+    int unanswered = 0, most_unanswered = 0;
 
     void receive() {
         socket.async_receive_from(asio::buffer(buffer), peer, [this](const boost::system::error_code &ec, std::size_t n) {
             if (ec) return;
             if (auto reply = answer(std::vector<uint8_t>(buffer.begin(), buffer.begin() + static_cast<long>(n)))) {
                 std::chrono::milliseconds wait;
+                auto data = std::make_shared<std::vector<uint8_t>>(std::move(*reply));
+                std::function<void()> send = [this, data, to = peer] {
+                    boost::system::error_code ignored;
+                    socket.send_to(asio::buffer(*data), to, 0, ignored);
+                    std::lock_guard lock(mutex);
+                    --unanswered;
+                };
+                std::vector<std::function<void()>> release;
                 {
                     std::lock_guard lock(mutex);
                     wait = delay;
+                    most_unanswered = std::max(most_unanswered, ++unanswered);
+                    if (total < hold_until) {
+                        held.push_back(send);
+                        send = nullptr;
+                    } else {
+                        release.swap(held);
+                    }
                 }
-                auto timer = std::make_shared<asio::steady_timer>(io, wait);
-                auto data = std::make_shared<std::vector<uint8_t>>(std::move(*reply));
-                timer->async_wait([this, timer, data, to = peer](const boost::system::error_code &) {
-                    boost::system::error_code ignored;
-                    socket.send_to(asio::buffer(*data), to, 0, ignored);
-                });
+                for (auto &held_send : release) held_send();
+                if (send) {
+                    auto timer = std::make_shared<asio::steady_timer>(io, wait);
+                    timer->async_wait([timer, send](const boost::system::error_code &) { send(); });
+                }
             }
             receive();
         });
@@ -216,6 +234,10 @@ void TestDnsServer::add_cname(const std::string &alias, const std::string &targe
     put_name(r.rdata, lower(target));
     impl_->add(alias, std::move(r));
 }
+void TestDnsServer::add_aaaa(const std::string &name, const std::array<uint8_t, 16> &address, uint32_t ttl) {
+    Record r{kAAAA, ttl, std::vector<uint8_t>(address.begin(), address.end())};
+    impl_->add(name, std::move(r));
+}
 void TestDnsServer::add_ptr(uint32_t a, const std::string &name, uint32_t ttl) {
     Record r{kPTR, ttl, {}};
     put_name(r.rdata, lower(name));
@@ -245,6 +267,14 @@ void TestDnsServer::set_delay(std::chrono::milliseconds delay) {
     std::lock_guard lock(impl_->mutex);
     impl_->delay = delay;
 }
+void TestDnsServer::hold_answers_until(int count) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->hold_until = count;
+}
+int TestDnsServer::most_unanswered() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->most_unanswered;
+}
 int TestDnsServer::queries() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->total;
@@ -268,6 +298,12 @@ void TestDnsServer::add_standard_zone() {
     add_a("mx1.test.example", 0x0A010210, 300);
     add_silent("slow.test.example");
     add_servfail("broken.test.example");
+    std::array<uint8_t, 16> loopback6{};
+    loopback6[15] = 1;
+    add_aaaa("v6only.test.example", loopback6, 300);
+    add_aaaa("v6pair.test.example", loopback6, 300);
+    loopback6[15] = 2;
+    add_aaaa("v6pair.test.example", loopback6, 300);
     for (int i = 0; i < 60; ++i) add_a("host" + std::to_string(i) + ".test.example", 0x0A040000 + static_cast<uint32_t>(i), 300);
 }
 

@@ -25,9 +25,9 @@ public:
     static constexpr uint32_t kName = 0x6000;
     static constexpr uint32_t kRecord = 0x7000;   // hostInfo / returnRec
 
-    explicit DnrHarness(bool standard_zone = true) {
+    explicit DnrHarness(bool standard_zone = true, int dns_timeout_ms = 300) {
         if (standard_zone) dns.add_standard_zone();
-        host.prefs["ippdns"] = dns.pref();
+        host.prefs["ippdns"] = dns.pref(dns_timeout_ms);
         bridge = std::make_unique<Bridge>(host, host);
         host.install_driver();
         GuestRegs regs;

@@ -249,17 +249,32 @@ TEST(TcpData, DataArrivalIsEdgeTriggered) {
     ASSERT_TRUE(h.pump_until([&] { return h.count_asr(tcp_event::dataArrival) == 2; }));
 }
 
+// A 1-second and a 2-second receive timeout started together (the 2-second one first): the
+// 1-second one's completion routine runs first, and neither ends early. Checked by order, not
+// by a wall-clock bound a loaded host can overrun: a timeout ignored, defaulted or counted in
+// other units fails it (too early, out of order, or not within the wait).
 TEST(TcpData, CommandTimeoutOfOneSecondIsHonoured) {
+    constexpr uint32_t kStream2 = 0x18000, kData2 = 0x90000;
     TcpHarness h;
     HostListener listener;
     HostPeer peer = h.connected_stream(listener, kStream);
+    HostPeer peer2 = h.connected_stream(listener, kStream2);
     const auto start = std::chrono::steady_clock::now();
+    h.rcv(0x5200, kStream2, kData2, 10, 2);
     h.rcv(0x5100, kStream, kData, 10, 1);
-    ASSERT_TRUE(h.wait_done(0x5100, std::chrono::seconds(4)));
+    ASSERT_TRUE(h.wait_done(0x5100, std::chrono::seconds(10)));
     const auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(h.result(0x5100), err::commandTimeout);
     EXPECT_GE(took, std::chrono::milliseconds(900));
-    EXPECT_LT(took, std::chrono::milliseconds(1900));
+    ASSERT_TRUE(h.wait_done(0x5200, std::chrono::seconds(10)));
+    EXPECT_EQ(h.result(0x5200), err::commandTimeout);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1900));
+    std::vector<uint32_t> order;  // the pbs of the completion routines run, in order
+    for (const auto &call : h.host.calls)
+        if (call.addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_completion &&
+            (call.regs.a[0] == 0x5100 || call.regs.a[0] == 0x5200))
+            order.push_back(call.regs.a[0]);
+    EXPECT_EQ(order, (std::vector<uint32_t>{0x5100, 0x5200}));
     EXPECT_EQ(h.host.get16(0x5100 + T::receive::rcvBuffLen.offset), 10);  // unchanged on error
     // The stream is still fine.
     peer.send_all("late");

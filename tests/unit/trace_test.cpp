@@ -1,81 +1,107 @@
-// The `ipptrace` recording: header, calls with pb bytes, completions, callbacks.
+// The `ipptrace` recording (format v2): entries, guest memory, callbacks, payload, escaping,
+// the size cap. Every line is read back through the real JSON reader.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "bridge_harness.h"
 #include "tcp_test_support.h"
-#include "trace/trace_writer.h"
+#include "trace_lines.h"
 
 namespace mtb::test {
 
 namespace {
-std::vector<std::string> read_lines(const std::string &path) {
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
+std::string temp_path(const std::string &what) { return "/tmp/mtb_trace_" + what + "_" + std::to_string(::getpid()) + ".jsonl"; }
 }  // namespace
 
-TEST(Trace, RecordsCallsCompletionsAndCallbacksAsJsonLines) {
-    const std::string path = "/tmp/mtb_trace_test_" + std::to_string(::getpid()) + ".jsonl";
+TEST(Trace, RecordsEntriesControlCallsMemoryAndResults) {
+    const std::string path = temp_path("calls");
     {
-        FakeHost host;
-        host.prefs["ipptrace"] = path;
-        Bridge bridge(host, host);
-        host.install_driver();
-        GuestRegs open;
-        open.a[1] = FakeHost::kDceAddress;
-        bridge.emul_op(open);
-        ASSERT_EQ(open.d[0], 0u);
-        // GetAddr, then an unknown call.
-        host.put16(0x4000 + 6, 0xA004);
-        host.put16(0x4000 + 26, 15);
-        GuestRegs regs;
-        regs.d[0] = 2;
-        regs.a[0] = 0x4000;
-        bridge.emul_op(regs);
-        host.put16(0x4000 + 26, 99);
-        regs.d[0] = 2;
-        bridge.emul_op(regs);
+        BridgeHarness h({{"ipptrace", path}, {"ipplisten", "loopback"}});
+        EXPECT_EQ(h.control(15), 0);   // ipctlGetAddr
+        EXPECT_EQ(h.control(99), -17);  // unknown: controlErr
+        h.bridge.interrupt();
+        h.bridge.shutdown();
     }
-    const auto lines = read_lines(path);
-    ::unlink(path.c_str());
-    ASSERT_EQ(lines.size(), 3u);
-    EXPECT_NE(lines[0].find(R"("trace":"mactcp-bridge","version":1)"), std::string::npos) << lines[0];
-    EXPECT_NE(lines[1].find(R"("kind":"call","cs":15,"name":"ipctlGetAddr","pb":16384,"async":false)"), std::string::npos) << lines[1];
-    EXPECT_NE(lines[1].find(R"("result":0)"), std::string::npos);
-    // 36 bytes before and after, as hex.
-    const auto before = lines[1].find(R"("before":")");
-    ASSERT_NE(before, std::string::npos);
-    EXPECT_EQ(lines[1].find('"', before + 10) - (before + 10), 72u);
-    EXPECT_NE(lines[2].find(R"("cs":99,"name":"unknown")"), std::string::npos);
-    EXPECT_NE(lines[2].find(R"("result":-17)"), std::string::npos);
+    const trace::Trace t = read_checked_trace(path);
+    EXPECT_EQ(t.header["format"], 2);
+    EXPECT_EQ(t.header["prefs"]["ipplisten"], "loopback");
+    EXPECT_TRUE(t.header["prefs"]["ippdns"].is_null());
+    EXPECT_EQ(t.header["ram"]["size"], FakeHost::kRamSize);
+    EXPECT_TRUE(t.header["host"].contains("mtu"));
+    const auto entries = records_of(t, "entry");
+    ASSERT_EQ(entries.size(), 5u);
+    EXPECT_EQ(entries[0]->json["e"], "open");
+    EXPECT_EQ(entries[1]->json["e"], "control");
+    EXPECT_EQ(entries[1]->json["a0"], BridgeHarness::kPb);
+    EXPECT_EQ(entries[3]->json["e"], "interrupt");
+    EXPECT_EQ(entries[4]->json["e"], "shutdown");
+    const auto calls = records_of(t, "call");
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0]->json["name"], "ipctlGetAddr");
+    EXPECT_EQ(calls[1]->json["cs"], 99);
+    const auto rets = records_of(t, "ret");
+    ASSERT_EQ(rets.size(), 5u);
+    EXPECT_EQ(rets[1]->json["d0"], 0);
+    EXPECT_EQ(rets[2]->json["result"], "controlErr");
+    // GetAddr wrote the address into the pb: a "wr" inside the pb, 4 bytes at offset 28.
+    bool wrote_address = false;
+    for (const auto *r : records_of(t, "wr")) wrote_address |= r->address == BridgeHarness::kPb + 28 && r->length == 4;
+    EXPECT_TRUE(wrote_address);
+    // The csCode and trap word were read from guest memory, with their bytes.
+    bool read_cs = false;
+    for (const auto *r : records_of(t, "rd")) read_cs |= r->address == BridgeHarness::kPb + 26 && r->length == 2;
+    EXPECT_TRUE(read_cs);
+    EXPECT_EQ(t.records.back().kind, "end");
+    EXPECT_EQ(t.records.back().json["reason"], "shutdown");
 }
 
-TEST(Trace, EscapesAndCallbacks) {
-    const std::string path = "/tmp/mtb_trace_cb_" + std::to_string(::getpid()) + ".jsonl";
-    {
-        TraceWriter trace;
-        ASSERT_TRUE(trace.open(path, "test \"machine\""));
-        trace.callback("tcp_asr", 0x1234, {1, 2, 3});
-        const uint8_t bytes[] = {0x00, 0xFF, 0x41};
-        trace.data("to_guest", 0x10000, bytes);
-        trace.note("line\nbreak");
+// Names and payloads hold any byte (Mac Roman, control characters): the line stays valid JSON
+// and every byte value comes back.
+TEST(Trace, EveryByteValueSurvivesInStringsAndPayloads) {
+    std::string all;
+    std::vector<uint8_t> bytes;
+    for (int b = 0; b < 256; ++b) {
+        all += static_cast<char>(b);
+        bytes.push_back(static_cast<uint8_t>(b));
     }
-    const auto lines = read_lines(path);
-    ::unlink(path.c_str());
-    ASSERT_EQ(lines.size(), 4u);
-    EXPECT_NE(lines[0].find(R"("emulator":"test \"machine\"")"), std::string::npos);
-    EXPECT_NE(lines[1].find(R"("callback":"tcp_asr","routine":4660,"args":[1,2,3])"), std::string::npos) << lines[1];
-    EXPECT_NE(lines[2].find(R"("direction":"to_guest","stream":65536,"bytes":"00ff41")"), std::string::npos) << lines[2];
-    EXPECT_NE(lines[3].find(R"("text":"line\u000abreak")"), std::string::npos) << lines[3];
+    StringSink sink;
+    {
+        TraceWriter writer;
+        TraceHeader header;
+        header.emulator = all;
+        header.prefs.emplace_back("ippdns", all);
+        header.ram_size = 0x10000;
+        writer.open(sink, header);
+        writer.entry("interrupt", nullptr);
+        writer.note(all);
+        for (std::size_t length = 1; length <= 4; ++length)  // every base64 tail
+            writer.wrote(0x100 * length, std::span(bytes).first(256 - length + 1));
+        writer.read(0x2000, bytes);
+        writer.read(0x2000, bytes);  // known now: recorded without its bytes
+        writer.entry_return(nullptr);
+    }
+    trace::ReadResult read = trace::parse_trace(sink.text);
+    ASSERT_TRUE(std::holds_alternative<trace::Trace>(read)) << std::get<trace::ReadError>(read).text();
+    const trace::Trace &t = std::get<trace::Trace>(read);
+    EXPECT_EQ(trace::bytes_of(t.header["emulator"]), all);
+    EXPECT_EQ(trace::bytes_of(t.header["prefs"]["ippdns"]), all);
+    EXPECT_EQ(trace::bytes_of(records_of(t, "note")[0]->json["text"]), all);
+    const auto writes = records_of(t, "wr");
+    ASSERT_EQ(writes.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i)
+        EXPECT_EQ(writes[i]->bytes, std::vector<uint8_t>(bytes.begin(), bytes.end() - static_cast<long>(i)));
+    const auto reads = records_of(t, "rd");
+    ASSERT_EQ(reads.size(), 2u);
+    EXPECT_EQ(reads[0]->bytes, bytes);
+    EXPECT_FALSE(reads[1]->has_bytes);
+    EXPECT_EQ(reads[1]->length, 256u);
+    EXPECT_TRUE(std::holds_alternative<trace::Model>(trace::check_model(t)));
 }
 
 TEST(Trace, UnwritablePathIsLoggedAndTheBridgeRunsOn) {
@@ -87,14 +113,36 @@ TEST(Trace, UnwritablePathIsLoggedAndTheBridgeRunsOn) {
     EXPECT_TRUE(logged);
 }
 
-}  // namespace mtb::test
+TEST(Trace, SizeCapEndsTheFileWithARecordSayingSo) {
+    const std::string path = temp_path("cap");
+    {
+        BridgeHarness h({{"ipptrace", path + " max=4K"}});
+        for (int i = 0; i < 200; ++i) EXPECT_EQ(h.control(15), 0);
+    }
+    struct stat info{};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_LE(info.st_size, 4096);
+    const trace::Trace t = read_checked_trace(path);
+    ASSERT_FALSE(t.records.empty());
+    EXPECT_EQ(t.records.back().kind, "end");
+    EXPECT_NE(t.records.back().json["reason"].get<std::string>().find("size cap of 4096 bytes"), std::string::npos);
+}
 
-namespace mtb::test {
+TEST(Trace, SpecParsesTheOptionalCap) {
+    EXPECT_EQ(parse_trace_spec("/tmp/a b.jsonl")->path, "/tmp/a b.jsonl");
+    EXPECT_EQ(parse_trace_spec("/tmp/a b.jsonl")->max_bytes, 0u);
+    EXPECT_EQ(parse_trace_spec("/tmp/x max=10M")->max_bytes, 10u << 20);
+    EXPECT_EQ(parse_trace_spec("/tmp/x max=10M")->path, "/tmp/x");
+    EXPECT_EQ(parse_trace_spec("/tmp/x max=300")->max_bytes, 300u);
+    EXPECT_FALSE(parse_trace_spec("/tmp/x max=lots"));
+    EXPECT_FALSE(parse_trace_spec(""));
+}
 
-// The data crossing the boundary is in the trace too, both ways, as hex.
+// The data crossing the boundary is in the trace, both ways: the bytes in the memory records
+// (what the bridge read from the guest's buffers and wrote into them), the lengths by stream.
 TEST(Trace, RecordsTcpPayloadBothWays) {
     constexpr uint32_t kStream = 0x10000, kData = 0x80000;
-    const std::string path = "/tmp/mtb_trace_tcp_" + std::to_string(::getpid()) + ".jsonl";
+    const std::string path = temp_path("tcp");
     {
         TcpHarness h({{"ipptrace", path}});
         HostListener listener;
@@ -106,15 +154,17 @@ TEST(Trace, RecordsTcpPayloadBothWays) {
         h.rcv(0x5100, kStream, kData + 0x100, 100);
         ASSERT_TRUE(h.wait_done(0x5100));
     }
-    const auto lines = read_lines(path);
-    ::unlink(path.c_str());
+    const trace::Trace t = read_checked_trace(path);
+    EXPECT_TRUE(has_memory(t, "rd", "Mac"));
+    EXPECT_TRUE(has_memory(t, "wr", "host"));
     bool to_host = false, to_guest = false;
-    for (const auto &line : lines) {
-        to_host |= line.find(R"("direction":"to_host","stream":)" + std::to_string(kStream) + R"(,"bytes":"4d6163")") != std::string::npos;
-        to_guest |= line.find(R"("direction":"to_guest","stream":)" + std::to_string(kStream) + R"(,"bytes":"686f7374")") != std::string::npos;
+    for (const auto *r : records_of(t, "data")) {
+        to_host |= r->json["dir"] == "to_host" && r->json["stream"] == kStream && r->json["len"] == 3;
+        to_guest |= r->json["dir"] == "to_guest" && r->json["stream"] == kStream && r->json["len"] == 4;
     }
     EXPECT_TRUE(to_host);
     EXPECT_TRUE(to_guest);
+    EXPECT_FALSE(records_of(t, "done").empty());
 }
 
 }  // namespace mtb::test

@@ -3,7 +3,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include <linux/filter.h>
 #include <netinet/ip.h>
+
+#include <iterator>
 
 #include "driver/mactcp_codes.h"
 #include "ip/icmp_packet.h"
@@ -13,7 +16,28 @@
 namespace mtb::test {
 
 namespace {
-// The checksum field of the next UDP datagram to `port` seen by a raw socket, or empty.
+// A raw socket that sees the UDP datagrams to `port` only: unfiltered, it would see every UDP
+// datagram of the host, and parallel tests send enough to overflow its queue before ours comes.
+int open_capture(uint16_t port) {
+    const int raw = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
+    if (raw < 0) return raw;
+    sock_filter code[] = {
+        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),              // x = IP header length
+        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),               // a = UDP destination port
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, 0xFFFF),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    sock_fprog program{static_cast<unsigned short>(std::size(code)), code};
+    if (::setsockopt(raw, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0) {
+        ::close(raw);
+        return -1;
+    }
+    // Datagrams queued before the filter was attached may be anyone's: the port check stays.
+    return raw;
+}
+
+// The checksum field of the next UDP datagram to `port` seen by the capture socket, or empty.
 std::optional<uint16_t> captured_checksum(int raw, uint16_t port) {
     std::vector<uint8_t> packet(70000);
     for (int attempt = 0; attempt < 50; ++attempt) {
@@ -31,10 +55,10 @@ std::optional<uint16_t> captured_checksum(int raw, uint16_t port) {
 }  // namespace
 
 TEST(UdpChecksum, FlagZeroSendsAZeroChecksumField) {
-    const int raw = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
-    if (raw < 0) GTEST_SKIP() << "no raw socket on this host to look at the wire with";
     BridgeHarness h;
     LoopbackPeer peer;
+    const int raw = open_capture(peer.port);
+    if (raw < 0) GTEST_SKIP() << "no raw socket on this host to look at the wire with";
     ASSERT_EQ(udp_create(h), 0);
     put_wds(h, {"checksummed?"});
     prepare_write(h, BridgeHarness::kPb, kUdpBuffer, kLoopback, peer.port, kWds, false);

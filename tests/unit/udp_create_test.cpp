@@ -3,7 +3,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
+#include <iterator>
 
 #include "driver/mactcp_codes.h"
 #include "udp_test_support.h"
@@ -189,6 +191,25 @@ TEST(UdpMulti, CreateBindsTheRangeAndReportsArrivalPorts) {
     got = peer.receive();
     ASSERT_TRUE(got);
     EXPECT_EQ(got->from_port, first);
+}
+
+// A range is bound port by port on the emulation thread: at most 64 ports, wider ranges are
+// refused with insufficientResources before any host socket is opened.
+TEST(UdpMulti, RangesAreBounded) {
+    BridgeHarness h;
+    auto open_fds = [] {
+        return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator());
+    };
+    const auto fds = open_fds();
+    EXPECT_EQ(udp_create(h, kUdpBuffer, 4096, 30000, 0, 0, BridgeHarness::kPb, uint16_t{30064}), err::insufficientResources);
+    EXPECT_EQ(udp_create(h, kUdpBuffer, 4096, 1, 0, 0, BridgeHarness::kPb, uint16_t{65535}), err::insufficientResources);
+    EXPECT_EQ(open_fds(), fds);
+    // The widest range allowed: 64 ports (retried elsewhere when another program holds one).
+    int16_t result = err::duplicateSocket;
+    for (uint16_t base = 40000; base < 60000 && result == err::duplicateSocket; base += 997)
+        result = static_cast<int16_t>(udp_create(h, kUdpBuffer, 4096, base, 0, 0, BridgeHarness::kPb, static_cast<uint16_t>(base + 63)));
+    EXPECT_EQ(result, 0);
+    EXPECT_EQ(open_fds(), fds + 64);
 }
 
 TEST(UdpCreate, ResetForgetsEveryStream) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/host_environment.h"
@@ -12,6 +13,7 @@ namespace mtb {
 namespace net {
 class HostIo;  // host-bridge/src/net/host_io.h: every host operation, clock and event
 }
+class TraceWriter;  // host-bridge/src/trace/trace_writer.h
 
 // One emulated Mac's MacTCP. Every member runs on the emulation thread.
 class Bridge {
@@ -33,8 +35,17 @@ public:
     void reset();
     // Stop the network thread; nothing runs afterwards. Idempotent.
     void shutdown();
+    // A diagnostic line of the host's own (driver install, unit table): recorded in the trace,
+    // then logged like the bridge's own lines, subject to `ipplog`.
+    void host_line(LogLevel level, std::string_view line);
+
+    // The `ipptrace` recorder, for tools: trace replay records today's bridge into a sink of its own.
+    TraceWriter &trace_writer();
 
 private:
+    template <typename Fn>
+    void traced_entry(std::string_view name, Fn &&run);
+
     struct Parts;
     std::unique_ptr<Parts> parts_;
 };

@@ -58,12 +58,6 @@ DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io)
     : owned_io_(io == nullptr ? std::make_unique<net::LiveHostIo>(host) : nullptr), io_(io != nullptr ? io : owned_io_.get()),
       host_(&host), log_(host), callbacks_(cpu) {
     if (auto level = host.pref("ipplog")) log_.set_level(Logger::parse_level(*level, LogLevel::warning));
-    if (auto path = host.pref("ipptrace"); path && !path->empty()) {
-        if (trace_.open(*path, host.emulator_name()))
-            log_.warning("recording a trace of every guest call to {}", *path);
-        else
-            log_.error("cannot write the trace file {}", *path);
-    }
     callbacks_.set_trace(&trace_);
     if (auto allow = host.pref("ippallow")) {
         if (auto problem = outgoing_.configure(*allow))
@@ -71,6 +65,8 @@ DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io)
         else
             log_.info("outgoing traffic restricted to {}", *allow);
     }
+    if (auto listen = host.pref("ipplisten"))
+        if (auto problem = listen_.configure(*listen)) log_.error("{}", *problem);
 }
 
 DriverCore::~DriverCore() { shutdown(); }
@@ -78,9 +74,35 @@ DriverCore::~DriverCore() { shutdown(); }
 uint32_t DriverCore::guest_ticks() {
     constexpr uint32_t kTicks = 0x16A;
     if (auto ticks = memory_.read32(kTicks)) return *ticks;
-    if (auto ticks = host_->read_low_memory32(kTicks)) return *ticks;
+    if (auto ticks = host_->read_low_memory32(kTicks)) {
+        if (trace_.enabled()) trace_.host("low_memory32", fmt::format(R"(,"addr":{},"value":{})", kTicks, *ticks));
+        return *ticks;
+    }
     const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(io_->now().time_since_epoch());
     return static_cast<uint32_t>(since_epoch.count() * 60 / 1000);
+}
+
+void DriverCore::start_trace(TraceHeader header) {
+    const auto value = host_->pref("ipptrace");
+    if (!value || value->empty()) return;
+    const auto spec = parse_trace_spec(*value);
+    if (!spec) {
+        log_.error("ipptrace \"{}\" is not FILE or FILE max=SIZE: no trace recorded", *value);
+        return;
+    }
+    header.emulator = host_->emulator_name();
+    for (const char *name : {"ippplugin", "ipplisten", "ippportmap", "ippallow", "ipplog", "ipptrace", "ippdns", "ippicmp"})
+        header.prefs.emplace_back(name, host_->pref(name));
+    const GuestMemory ram = host_->memory();
+    if (ram.valid()) {
+        header.ram_base = ram.base();
+        header.ram_size = ram.size();
+        traced_ram_ = {ram.base(), ram.size()};
+    }
+    if (trace_.open(*spec, header))
+        log_.warning("recording a trace of every guest call to {}", spec->path);
+    else
+        log_.error("cannot write the trace file {}", spec->path);
 }
 
 void DriverCore::add_service(uint16_t first_cs_code, uint16_t last_cs_code, Service &service) {
@@ -89,6 +111,13 @@ void DriverCore::add_service(uint16_t first_cs_code, uint16_t last_cs_code, Serv
 
 void DriverCore::refresh_memory() {
     memory_ = host_->memory();
+    if (trace_.enabled()) [[unlikely]] {
+        memory_.set_observer(&trace_);
+        if (memory_.valid() && traced_ram_ != std::pair(memory_.base(), memory_.size())) {
+            traced_ram_ = {memory_.base(), memory_.size()};
+            trace_.ram(memory_.base(), memory_.size());
+        }
+    }
     if (!memory_.valid() && !said_no_memory_) {
         said_no_memory_ = true;
         log_.error("the host offers no contiguous guest RAM (Basilisk II \"banks\" addressing?): "
@@ -169,16 +198,10 @@ void DriverCore::dispatch_control(GuestRegs &regs) {
     } else {
         const uint16_t trap = pb->get(hdr::ioTrap);
         Call call{*pb, cs_code, (trap & hdr::trapAsyncBit) != 0, pb->get(hdr::ioCompletion), regs.a[5]};
-        std::vector<uint8_t> before;
-        if (trace_.enabled()) {
-            const auto bytes = memory_.bytes(pb_address, pb->size());
-            before.assign(bytes->begin(), bytes->end());
-        }
+        trace_.control(cs_code, pb_address, call.async, call.completion);
         pb->set(hdr::ioResult, static_cast<uint16_t>(err::inProgress));
         const Outcome outcome = dispatch(call);
         if (outcome) memory_.write16(pb_address + hdr::ioResult.offset, static_cast<uint16_t>(*outcome));
-        if (trace_.enabled() && pb->still_valid())
-            trace_.call(cs_code, pb_address, call.async, before, *memory_.bytes(pb_address, pb->size()), outcome.value_or(err::inProgress));
         if (!outcome) {
             regs.d[0] = as_d0(err::inProgress);
             return;
@@ -247,7 +270,7 @@ bool DriverCore::complete(RequestId id, int16_t result, const std::function<void
     if (!pb) return true;  // the guest's RAM changed under us: nothing left to write
     if (outputs) outputs(*pb);
     pb->set(hdr::ioResult, static_cast<uint16_t>(result));  // last: clients poll it
-    if (trace_.enabled()) trace_.complete(request->cs_code, request->pb, result, *memory_.bytes(request->pb, request->pb_size));
+    trace_.complete(request->cs_code, request->pb, result);
     log_.debug("{} pb 0x{:08x} completed: {}", cs_code_name(request->cs_code), request->pb, result_name(result));
     if (request->async && request->completion != 0) {
         deliver([this, completion = request->completion, address = request->pb, result, a5 = request->a5] {

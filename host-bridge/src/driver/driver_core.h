@@ -13,6 +13,7 @@
 #include "driver/call.h"
 #include "driver/event_queue.h"
 #include "driver/guest_callbacks.h"
+#include "driver/listen_address.h"
 #include "driver/logger.h"
 #include "driver/network_thread.h"
 #include "driver/outgoing_policy.h"
@@ -46,6 +47,9 @@ public:
     void shutdown();
 
     void add_service(uint16_t first_cs_code, uint16_t last_cs_code, Service &service);
+    // `ipptrace`: starts recording when the pref names a file. `header` brings the host network;
+    // the emulator, prefs and RAM are filled in here.
+    void start_trace(TraceHeader header);
 
     // --- services' toolbox (emulation thread unless noted) ---------------------------------
     GuestMemory &memory() { return memory_; }
@@ -62,6 +66,8 @@ public:
     TraceWriter &trace() { return trace_; }
     // `ippallow`: check every guest-chosen destination before connecting or sending to it.
     const OutgoingPolicy &outgoing() const { return outgoing_; }
+    // `ipplisten`: where other hosts may reach the guest (TCP listeners, UDP streams, ICMP).
+    const ListenAddress &listen() const { return listen_; }
 
     // Registers a call that returned inProgress.
     RequestId begin_pending(const Call &call);
@@ -124,6 +130,7 @@ private:
     Logger log_;
     TraceWriter trace_;
     OutgoingPolicy outgoing_;
+    ListenAddress listen_;
     GuestMemory memory_;
     GuestCallbacks callbacks_;
     RequestTable requests_;
@@ -147,6 +154,7 @@ private:
     std::optional<Clock::time_point> wake_armed_for_;
     bool drain_resume_scheduled_ = false;
     bool said_no_memory_ = false;
+    std::pair<uint32_t, uint32_t> traced_ram_{0, 0};  // RAM base and size the trace last recorded
     bool shut_down_ = false;
     NetworkThread net_;  // last: its thread stops before the state above goes away
 };

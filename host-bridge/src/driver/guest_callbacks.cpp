@@ -32,7 +32,9 @@ bool GuestCallbacks::callable(const GuestMemory &memory, uint32_t routine) const
 }
 
 bool GuestCallbacks::run(uint32_t trampoline_offset, GuestRegs &regs) {
-    return cpu_->call(base_ + trampoline_offset, regs);
+    const bool ran = cpu_->call(base_ + trampoline_offset, regs);
+    if (trace_) trace_->callback_return(ran);
+    return ran;
 }
 
 bool GuestCallbacks::completion(const GuestMemory &memory, uint32_t routine, uint32_t pb, int16_t result,

@@ -87,8 +87,18 @@ bool IcmpEcho::open_socket() {
                                  raw_error ? std::strerror(raw_error) : "not tried");
         return false;
     }
+    // An `ipplisten` naming one interface: echoes leave from it and only replies addressed to
+    // it are seen (a raw socket otherwise sees every echo reply reaching the host).
+    const ListenAddress &listen = core_->listen();
+    if (listen.names_an_interface()) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        local.sin_addr.s_addr = htonl(listen.address());
+        if (::bind(fd, reinterpret_cast<sockaddr *>(&local), sizeof local) != 0)
+            core_->log().warning("ICMP echo: cannot use the ipplisten address: {}", std::strerror(errno));
+    }
     socket_ = std::make_shared<Socket>(core_->net().context(), fd);
-    core_->log().info("ICMP echo through a {}", mode_name(mode_));
+    core_->log().info("ICMP echo through a {} on {}", mode_name(mode_), listen.names_an_interface() ? format_ipv4(listen.address()) : "every interface");
     return true;
 }
 

@@ -1,28 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tcp/listen_config.h"
 
-#include <arpa/inet.h>
-
 #include <charconv>
 
 namespace mtb {
-
-std::optional<std::string> ListenConfig::set_listen(std::string_view pref) {
-    if (pref.empty() || pref == "loopback" || pref == "localhost") {
-        address = 0x7F000001;
-        return std::nullopt;
-    }
-    if (pref == "any" || pref == "all") {
-        address = 0;
-        return std::nullopt;
-    }
-    in_addr parsed{};
-    const std::string text(pref);
-    if (::inet_pton(AF_INET, text.c_str(), &parsed) != 1)
-        return "ipplisten '" + text + "' is not loopback, any or an IPv4 address; listening on loopback";
-    address = ntohl(parsed.s_addr);
-    return std::nullopt;
-}
 
 std::optional<std::string> ListenConfig::set_port_map(std::string_view pref) {
     if (pref == "off" || pref == "none") {
@@ -42,11 +23,6 @@ std::optional<uint16_t> ListenConfig::mapped(uint16_t guest_port) const {
     const uint32_t host_port = guest_port + port_offset;
     if (host_port > 65535) return std::nullopt;
     return static_cast<uint16_t>(host_port);
-}
-
-std::string format_ipv4(uint32_t a) {
-    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) +
-           "." + std::to_string(a & 255);
 }
 
 }  // namespace mtb

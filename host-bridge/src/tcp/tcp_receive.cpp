@@ -115,9 +115,10 @@ bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out) {
     if (window == 0 || receive.length < window) return false;
     net::HostIo &io = core_->io();
     if ((io.readiness(stream.socket) & net::ready::urgent) && io.at_mark(stream.socket)) return false;  // through the ring
-    auto bytes = core_->memory().bytes(receive.buffer, window);
+    auto bytes = core_->memory().writable(receive.buffer, window);
     if (!bytes) return false;
-    const net::IoResult got = io.receive(stream.socket, *bytes);
+    const net::IoResult got = io.receive(stream.socket, std::span<uint8_t>(bytes->data(), bytes->size()));
+    bytes->commit(got.ok() ? static_cast<uint32_t>(got.bytes) : 0);
     if (got.would_block()) return false;
     if (!got.ok()) {
         receive_failed(stream, got.error, out);
@@ -128,7 +129,7 @@ bool TcpService::try_direct_receive(TcpStream &stream, Outbox &out) {
         return true;
     }
     const auto n = static_cast<uint32_t>(got.bytes);
-    if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, bytes->first(n));
+    if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, n);
     stream.bytes_received += n;
     totals_.bytes_in += n;
     ++stream.receives_done;
@@ -172,9 +173,10 @@ void TcpService::pull(TcpStream &stream, Outbox &out) {
         // so its stream offset is known exactly.
         const bool at_mark = (flags & net::ready::urgent) && io.at_mark(stream.socket);
         const RingPiece piece = stream.ring.writable(at_mark ? 1 : UINT32_MAX);
-        auto bytes = core_->memory().bytes(piece.address, piece.length);
+        auto bytes = core_->memory().writable(piece.address, piece.length);
         if (!bytes) break;
-        const net::IoResult got = io.receive(stream.socket, *bytes);
+        const net::IoResult got = io.receive(stream.socket, std::span<uint8_t>(bytes->data(), bytes->size()));
+        bytes->commit(got.ok() ? static_cast<uint32_t>(got.bytes) : 0);
         if (got.would_block()) break;
         if (!got.ok()) {
             receive_failed(stream, got.error, out);
@@ -185,7 +187,7 @@ void TcpService::pull(TcpStream &stream, Outbox &out) {
             break;
         }
         const auto n = static_cast<uint32_t>(got.bytes);
-        if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, bytes->first(n));
+        if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, n);
         if (at_mark) {
             // Urgent data is everything unread up to and including the mark byte (a host
             // socket only marks the last urgent byte).
@@ -278,9 +280,7 @@ void TcpService::serve_receives(TcpStream &stream, Outbox &out) {
             limit = std::min<uint32_t>(limit, receive.length);
             for (const RingPiece &piece : stream.ring.readable(limit)) {
                 auto from = core_->memory().bytes(piece.address, piece.length);
-                auto to = core_->memory().bytes(receive.buffer + delivered, piece.length);
-                if (!from || !to) break;
-                std::memmove(to->data(), from->data(), piece.length);
+                if (!from || !core_->memory().write(receive.buffer + delivered, from->data(), piece.length)) break;
                 delivered += piece.length;
             }
             stream.ring.consume(delivered);

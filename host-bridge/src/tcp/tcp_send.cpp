@@ -49,15 +49,6 @@ std::variant<int16_t, std::vector<RingPiece>> read_wds(const GuestMemory &memory
 }
 
 
-// The bytes the socket took, entry by entry, for the `ipptrace` recording.
-void trace_sent(TraceWriter &trace, uint32_t stream, const iovec *iov, std::size_t count, std::size_t sent) {
-    for (std::size_t i = 0; i < count && sent > 0; ++i) {
-        const std::size_t length = std::min(sent, iov[i].iov_len);
-        trace.data("to_host", stream, std::span<const uint8_t>(static_cast<const uint8_t *>(iov[i].iov_base), length));
-        sent -= length;
-    }
-}
-
 }  // namespace
 
 // State matrix (mactcp-reference 7.10): no connection -> connectionDoesntExist; while opening
@@ -128,7 +119,7 @@ void TcpService::push_sends(TcpStream &stream, Outbox &out) {
                     memory_ok = it != stream.sends.begin() || count > 0;
                     break;
                 }
-                gather_[count++] = {bytes->data(), bytes->size()};
+                gather_[count++] = {const_cast<uint8_t *>(bytes->data()), bytes->size()};  // sendmsg only reads
             }
             if (!memory_ok || urgent) break;
         }
@@ -148,7 +139,7 @@ void TcpService::push_sends(TcpStream &stream, Outbox &out) {
             terminate(stream, termin_reason::remoteAbort, result, out);
             return;
         }
-        if (core_->trace().enabled()) trace_sent(core_->trace(), stream.stream_ptr, gather_.data(), count, static_cast<std::size_t>(sent.bytes));
+        if (core_->trace().enabled()) core_->trace().data("to_host", stream.stream_ptr, static_cast<uint32_t>(sent.bytes));
         progress = true;
         stream.bytes_sent += static_cast<uint64_t>(sent.bytes);
         totals_.bytes_out += static_cast<uint64_t>(sent.bytes);

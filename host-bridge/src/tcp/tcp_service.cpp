@@ -18,9 +18,7 @@ constexpr uint32_t kMinReceiveBuffer = 4096;  // mactcp-reference 7.1
 TcpService::TcpService(DriverCore &core, const HostNetworkInfo &network)
     : core_(&core), network_(&network),
       listeners_(core, listen_config_, [this](uint16_t port, AcceptedConnection c) { on_accepted(port, std::move(c)); }) {
-    if (auto pref = core.host().pref("ipplisten")) {
-        if (auto problem = listen_config_.set_listen(*pref)) core.log().error("{}", *problem);
-    }
+    listen_config_.address = core.listen().address();
     if (auto pref = core.host().pref("ippportmap")) {
         if (auto problem = listen_config_.set_port_map(*pref)) core.log().error("{}", *problem);
     }

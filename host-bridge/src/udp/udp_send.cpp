@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 
+#include "dnr/ipv6_mapping_pool.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
 #include "udp/udp_service.h"
@@ -21,13 +22,6 @@ namespace {
 
 constexpr uint32_t kMaxWdsEntries = 6;         // mactcp-reference 4: more ⇒ invalidWDS
 constexpr uint32_t kMaxUdpPayload = 65535 - 28;  // what one IPv4 datagram can carry
-
-// Errors an earlier datagram's ICMP message leaves on the socket (IP_RECVERR sets sk_err);
-// they belong to that datagram, already reported through the error queue, not to this one.
-bool is_deferred_icmp_error(int error) {
-    return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH || error == EHOSTDOWN ||
-           error == ENONET || error == EPROTO || error == ETIMEDOUT;
-}
 
 int16_t result_for_send_error(int error, Logger &log, uint32_t host, uint16_t port) {
     switch (error) {
@@ -73,7 +67,7 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
         if (!pointer) return err::invalidWDS;
         const auto bytes = memory.bytes(*pointer, *length);
         if (!bytes) return err::invalidWDS;
-        parts[count++] = iovec{bytes->data(), bytes->size()};
+        parts[count++] = iovec{const_cast<uint8_t *>(bytes->data()), bytes->size()};  // sendmsg only reads
         total += *length;
     }
     // The Guide's limit is 8,192 bytes, its result list says invalidLength above 65,535; what
@@ -93,6 +87,13 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     const uint16_t remote_port = pb.get(L::send::remotePort);
     // No datagram can go to port 0 or to "this host, any address".
     if (host == 0 || remote_port == 0) return err::ipRouteErr;
+    if (dnr::Ipv6MappingPool::in_pool(host)) {
+        // The DNR's stand-in for an IPv6-only host: IPv6 datagrams are not available yet.
+        core_->log().warning("UDPWrite to {}.{}.{}.{}: a stand-in for an IPv6-only host; IPv6 is not available in "
+                             "this build yet",
+                             host >> 24, (host >> 16) & 255, (host >> 8) & 255, host & 255);
+        return err::ipRouteErr;
+    }
     if (!core_->outgoing().allows(host)) {
         core_->log().warning("UDPWrite to {}.{}.{}.{}:{} refused by ippallow", host >> 24, (host >> 16) & 255,
                              (host >> 8) & 255, host & 255, remote_port);
@@ -110,14 +111,15 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
 
     const std::span<const iovec> gathered(parts.data(), count);
     int error = udp_socket::send(socket.fd, gathered, host, remote_port);
-    if (is_deferred_icmp_error(error)) error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    // An error an earlier datagram's ICMP message left on the socket belongs to that datagram,
+    // reported from the error queue (flagged here: this send consumed its notice), not to this one.
+    if (udp_socket::is_icmp_error(error)) {
+        socket.errors_queued = true;
+        error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    }
     const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
     if (result != err::noErr) return result;
-    if (core_->trace().enabled()) {
-        for (const iovec &part : gathered)
-            core_->trace().data("to_host", stream.stream_ptr,
-                                std::span<const uint8_t>(static_cast<const uint8_t *>(part.iov_base), part.iov_len));
-    }
+    if (core_->trace().enabled()) core_->trace().data("to_host", stream.stream_ptr, static_cast<uint32_t>(total));
     stream.contacted.insert(host);
     ++stream.sent;
     return err::noErr;

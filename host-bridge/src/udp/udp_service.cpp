@@ -25,6 +25,11 @@ constexpr uint32_t kMinReceiveBuffer = 2048;  // mactcp-reference 7.1
 // MacTCP itself listens on UDP port 520 (RIP), so creating a stream there always fails with
 // duplicateSocket (mactcp-reference 7.8). Kept for fidelity: no client can have relied on it.
 constexpr uint16_t kRipPort = 520;
+// The widest UDPMultiCreate range (mactcp-reference 7.8 names none; MacTCP itself had at most
+// 64 UDP streams). One host socket per port: the bound keeps a guest from taking a host's UDP
+// ports wholesale and keeps the call, which binds them all on the emulation thread, well
+// under 1 ms of CPU. Wider ranges are answered insufficientResources.
+constexpr uint32_t kMaxMultiCreatePorts = 64;
 
 int16_t result_for_bind_error(int error, uint16_t port, Logger &log) {
     switch (error) {
@@ -52,8 +57,7 @@ UdpService::UdpService(DriverCore &core, const HostNetworkInfo &network) : core_
     // Like TCP listens (design.md section 5), UDP streams accept datagrams from loopback peers
     // and from hosts the stream has written to (what a NAT lets back in), unless `ipplisten`
     // opens the bridge to the network.
-    const auto listen = core.host().pref("ipplisten");
-    accept_from_anyone_ = listen && !listen->empty() && *listen != "loopback";
+    accept_from_anyone_ = !core.listen().loopback_only();
 }
 
 UdpService::~UdpService() = default;
@@ -111,9 +115,11 @@ bool UdpService::overlaps_existing(uint32_t start, uint32_t length) const {
 }
 
 // UDPCreate binds one host socket on localPort (0: the kernel picks a free port, returned in
-// the pb). UDPMultiCreate binds every port of localPort..endingPort; an empty or inverted range
-// or a start of 0 is refused with invalidLength (the reference names no error for it; the
-// range is the call's length argument).
+// the pb) on every interface, so the stream can send anywhere. UDPMultiCreate binds every port
+// of localPort..endingPort on the `ipplisten` address only (a multi-port stream is a server:
+// with the loopback default it serves this host); an empty or inverted range or a start of 0
+// is refused with invalidLength (the reference names no error for it; the range is the call's
+// length argument), a range wider than kMaxMultiCreatePorts with insufficientResources.
 Outcome UdpService::create(Call &call, bool multi) {
     const ParamBlock &pb = call.pb;
     const uint32_t buffer = pb.get(L::create::rcvBuff);
@@ -128,13 +134,18 @@ Outcome UdpService::create(Call &call, bool multi) {
     if (multi) {
         last = pb.get(L::create::endingPort);
         if (first == 0 || last < first) return err::invalidLength;
+        if (uint32_t{last} - first + 1 > kMaxMultiCreatePorts) {
+            core_->log().warning("UDPMultiCreate: ports {}..{} are more than {} at once", first, last, kMaxMultiCreatePorts);
+            return err::insufficientResources;
+        }
     }
     if (first != 0 && first <= kRipPort && kRipPort <= last) return err::duplicateSocket;
     if (first != 0 && port_taken(first, last)) return err::duplicateSocket;
 
+    const uint32_t address = multi ? core_->listen().address() : 0;
     std::vector<udp_socket::Opened> opened;
     for (uint32_t port = first; port <= last; ++port) {
-        const udp_socket::Opened socket = udp_socket::open_bound(static_cast<uint16_t>(port));
+        const udp_socket::Opened socket = udp_socket::open_bound(address, static_cast<uint16_t>(port));
         if (socket.fd < 0) {
             for (const auto &done : opened) udp_socket::close_fd(done.fd);
             return result_for_bind_error(socket.error, static_cast<uint16_t>(port), core_->log());

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace mtb::guest {
@@ -38,6 +39,14 @@ machine::RunResult run(const std::string &name, const std::map<std::string, std:
                        machine::MachineOptions base) {
     for (const auto &[key, value] : params) base.params[key] = value;
     base.params["ram_size"] = std::to_string(base.ram_size);
+    // MTB_RECORD_TRACES=DIR: every run records an `ipptrace` file there, named after the test
+    // and program (how tests/traces/ is re-recorded: see tests/traces/README.md).
+    if (const char *dir = std::getenv("MTB_RECORD_TRACES"); dir != nullptr && !base.prefs.contains("ipptrace")) {
+        const auto *test = ::testing::UnitTest::GetInstance()->current_test_info();
+        std::string file = std::string(dir) + "/" + (test ? std::string(test->test_suite_name()) + "." + test->name() + "." : "") +
+                           name + "." + machine::cpu_model_name(g_cpu) + ".jsonl";
+        base.prefs["ipptrace"] = file;
+    }
     machine::TestMachine machine(std::move(base));
     machine::RunResult result = machine.run_program(program(name));
     std::string log;

@@ -1,0 +1,24 @@
+// `mactcp-trace replay`: today's bridge against a recorded session, single-threaded, with no
+// sockets and no real clock. The replay plays the guest (guest RAM rebuilt from the recorded
+// reads, the recorded entries made in the recorded order and nesting, the guest's side of each
+// callback) and the host (results answered from the recording), and compares what the bridge
+// does with what was recorded (tests/traces/README.md, "Replay").
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <string>
+
+#include "trace_model.h"
+#include "trace_reader.h"
+
+namespace mtb::trace {
+
+struct ReplayResult {
+    bool identical = false;
+    std::size_t records_matched = 0;
+    std::string report;  // the first divergence, for a person
+};
+
+ReplayResult replay(const Trace &trace, const Model &model);
+
+}  // namespace mtb::trace
