@@ -209,8 +209,8 @@ struct UdpSocket {
 // busy machine would otherwise pile up in the fake host).
 class Guest : public test::BridgeHarness {
 public:
-    explicit Guest(uint32_t ram_bytes = test::FakeHost::kRamSize)
-        : BridgeHarness(std::map<std::string, std::string>{{"ipplog", "error"}}) {
+    explicit Guest(uint32_t ram_bytes = test::FakeHost::kRamSize, std::map<std::string, std::string> prefs = {})
+        : BridgeHarness(with_quiet_log(std::move(prefs))) {
         if (ram_bytes > host.ram.size()) host.ram.resize(ram_bytes, 0);
     }
 
@@ -331,6 +331,10 @@ public:
     }
 
 private:
+    static std::map<std::string, std::string> with_quiet_log(std::map<std::string, std::string> prefs) {
+        prefs.emplace("ipplog", "error");
+        return prefs;
+    }
     uint64_t serviced_ = 0;  // raise_interrupt count at the last interrupt() spin() made
 };
 
@@ -346,7 +350,8 @@ struct Connected {
     Guest g;
     Listener listener;
     int peer = -1;
-    explicit Connected(uint32_t stream_buffer = 0x40000) {
+    explicit Connected(uint32_t stream_buffer = 0x40000, std::map<std::string, std::string> prefs = {})
+        : g(test::FakeHost::kRamSize, std::move(prefs)) {
         g.tcp_create(ram::kPb, ram::kStream, stream_buffer);
         g.tcp_open(ram::kPb, ram::kStream, listener.port);
         g.finish(ram::kPb);

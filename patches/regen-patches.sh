@@ -1,14 +1,16 @@
 #!/bin/sh
-# Regenerates the new-file sections of basilisk2.patch and sheepshaver.patch from our
-# canonical sources, so the patches can never drift from what CI compiles and tests:
-#   glue/ipp_plugin.cpp                    -> BasiliskII/src/ipp_plugin.cpp
-#   glue/ipp_plugin.h                      -> BasiliskII/src/include/ipp_plugin.h
-#   ../plugin/include/mactcp_bridge/abi.h  -> BasiliskII/src/include/ipp_plugin_abi.h (verbatim)
-# plus, in sheepshaver.patch, SheepShaver's symlinks to those three files.
+# Regenerates the generated sections of the patches from our canonical sources, so the patches
+# can never drift from what CI compiles and tests:
+#   ipp-plugin-glue.patch: the shared glue, three new files
+#     glue/ipp_plugin.cpp                    -> BasiliskII/src/ipp_plugin.cpp
+#     glue/ipp_plugin.h                      -> BasiliskII/src/include/ipp_plugin.h
+#     ../plugin/include/mactcp_bridge/abi.h  -> BasiliskII/src/include/ipp_plugin_abi.h (verbatim)
+#   sheepshaver.patch: SheepShaver's symlinks to those three files, after its hooks.
+# basilisk2.patch is all hand-written (hooks in existing files).
 #
-# Each patch file is: a comment, the hand-written hunks for existing upstream files, then the
-# generated sections (always last, starting at the ipp_plugin.h section). This script keeps
-# everything before that point and rewrites the rest. It reads and writes only files in this
+# Each patch file is: a comment, hand-written hunks for existing upstream files, then the
+# generated sections (always last, from a marker line on). This script keeps everything
+# before the marker and rewrites the rest. It reads and writes only files in this
 # repository; it never needs, touches or builds an emulator tree.
 #
 # Usage: regen-patches.sh          rewrite the patches
@@ -18,7 +20,6 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 abi="$here/../plugin/include/mactcp_bridge/abi.h"
-first_generated='diff --git a/BasiliskII/src/include/ipp_plugin.h '
 
 # new_file <path in the emulator tree> <our source file>
 new_file() {
@@ -45,18 +46,19 @@ sheepshaver_links() {
 	symlink SheepShaver/src/ipp_plugin.cpp ../../BasiliskII/src/ipp_plugin.cpp
 }
 
-# hand_written <patch>: the part of the patch before the generated sections
+# hand_written <patch> <marker>: the part of the patch before the generated sections
 hand_written() {
-	awk -v marker="$first_generated" 'index($0, marker) == 1 { exit } { print }' "$1"
+	awk -v marker="$2" 'index($0, marker) == 1 { exit } { print }' "$1"
 }
 
-# regenerate <patch> <generator...>
+# regenerate <patch> <marker> <generator...>
 status=0
 regenerate() {
 	patch_file="$here/$1"
-	shift
+	marker=$2
+	shift 2
 	fresh=$(mktemp)
-	{ hand_written "$patch_file"; for part in "$@"; do "$part"; done; } > "$fresh"
+	{ hand_written "$patch_file" "$marker"; for part in "$@"; do "$part"; done; } > "$fresh"
 	if [ "$mode" = check ]; then
 		if ! cmp -s "$fresh" "$patch_file"; then
 			echo "$(basename "$patch_file") is out of date; run patches/regen-patches.sh" >&2
@@ -73,6 +75,6 @@ regenerate() {
 mode=write
 [ "${1:-}" = --check ] && mode=check
 
-regenerate basilisk2.patch glue_files
-regenerate sheepshaver.patch glue_files sheepshaver_links
+regenerate ipp-plugin-glue.patch 'diff --git a/BasiliskII/src/include/ipp_plugin.h ' glue_files
+regenerate sheepshaver.patch 'diff --git a/SheepShaver/src/include/ipp_plugin.h ' sheepshaver_links
 exit $status

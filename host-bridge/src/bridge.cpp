@@ -80,4 +80,9 @@ void Bridge::traced_entry(std::string_view name, Fn &&run) {
     trace.entry_return(nullptr);
 }
 
+void Bridge::host_line(LogLevel level, std::string_view line) {
+    parts_->core.trace().note(line);
+    parts_->core.log().log(level, "{}", line);
+}
+
 }  // namespace mtb

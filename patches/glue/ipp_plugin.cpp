@@ -25,15 +25,19 @@
  *  are passed through raw: the plugin validates them.
  */
 
+#include <ctype.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <string>
 
 #include "sysdeps.h"
 #include "cpu_emulation.h"
 #include "main.h"
 #include "prefs.h"
 #include "emul_op.h"
+#include "macos_util.h"
 #include "ipp_plugin.h"
 #include "ipp_plugin_abi.h"
 
@@ -56,15 +60,19 @@ static uint32 ram_base_mac(void) { return RAMBaseMac; }
 static void flush_code(uint32 addr, uint32 size) { FlushCodeCache(Mac2HostAddr(addr), size); }
 #endif
 
-// Mac OS facts (Inside Macintosh: Devices), named here so the glue depends on few headers
+// Setup errors reach the user through the emulator's own alert where there may be no console
+#if defined(ENABLE_GTK) || defined(WIN32) || defined(__APPLE__)
+#define IPP_GUI_ALERTS 1
+#endif
+
+// Mac OS facts (Inside Macintosh: Devices) that macos_util.h does not name
 static const uint32 UTABLE_BASE = 0x11c;		// long: address of the unit table
 static const uint32 UNIT_NTRY_CNT = 0x1d2;		// word: number of unit table entries
 static const int FIRST_DYNAMIC_UNIT = 48;		// units below are Apple's
-static const uint32 DCTL_DRIVER = 0, DCTL_FLAGS = 4;	// DCE fields
-static const uint32 IO_NAME_PTR = 18, IO_PARAM_SIZE = 50;	// IOParam fields
 static const uint32 DRVR_NAME = 18;				// Pascal string in the DRVR header
 static const uint32 MAX_DRIVER_SIZE = 0x10000;	// sanity bound for the plugin's image
 static const int16 NOT_OPEN_ERR = -28;			// notOpenErr: the EMUL_OP's answer without plugin
+static const uint32 GESTALT_MTCP = 0x6d746370;	// 'mtcp': MacTCP's Gestalt selector
 
 // Loader: SDL where the emulator has it (all platforms), dlopen otherwise
 #if defined(USE_SDL3)
@@ -114,23 +122,61 @@ static const char *library_error(void)
 static lib_handle plugin_lib;					// NULL when no plugin is loaded
 static const mtb_plugin_api *plugin;			// NULL: every hook is a no-op
 static mtb_host_api host_api;
-static int handler_depth;						// > 0 inside our EMUL_OP handlers: Execute68k is legal
+
+// > 0 inside our EMUL_OP handlers: Execute68k is legal there, and an interrupt that arrives
+// meanwhile (nested in their guest calls, or from SheepShaver's signal handler on PowerPC
+// hosts) is deferred until the outermost one returns, never run inside the plugin.
+static volatile sig_atomic_t handler_depth;
+static volatile sig_atomic_t interrupt_deferred;
+
+static void host_raise_interrupt(void *);
 
 struct HandlerScope {
-	HandlerScope() { handler_depth++; }
-	~HandlerScope() { handler_depth--; }
+	HandlerScope() { handler_depth = handler_depth + 1; }
+	~HandlerScope() {
+		handler_depth = handler_depth - 1;
+		if (handler_depth == 0 && interrupt_deferred) {
+			interrupt_deferred = 0;
+			host_raise_interrupt(NULL);
+		}
+	}
 };
 
-static void ipp_log(int level, const char *format, ...)
+static void print_line(int level, const char *line)
 {
 	FILE *out = level <= MTB_LOG_WARNING ? stderr : stdout;
 	const char *tag = level == MTB_LOG_ERROR ? "IPP ERROR: " : level == MTB_LOG_WARNING ? "IPP WARNING: " : "IPP: ";
+	fprintf(out, "%s%s\n", tag, line);
+}
+
+// The glue's own lines go through the plugin, which applies "ipplog" and records them in its
+// trace. Without a plugin only errors and warnings are printed: off means silent.
+static void ipp_log(int level, const char *format, ...)
+{
+	char line[512];
 	va_list args;
 	va_start(args, format);
-	fputs(tag, out);
-	vfprintf(out, format, args);
-	fputc('\n', out);
+	vsnprintf(line, sizeof(line), format, args);
 	va_end(args);
+	if (plugin != NULL)
+		plugin->host_log(plugin->self, level, line);
+	else if (level <= MTB_LOG_WARNING)
+		print_line(level, line);
+}
+
+// A plugin that cannot be used: one line, and the emulator's alert in GUI builds
+static void setup_failed(const char *format, ...)
+{
+	char text[512];
+	va_list args;
+	va_start(args, format);
+	vsnprintf(text, sizeof(text), format, args);
+	va_end(args);
+	print_line(MTB_LOG_ERROR, text);
+#ifdef IPP_GUI_ALERTS
+	std::string alert = std::string("MacTCP Bridge: ") + text;
+	WarningAlert(alert.c_str());
+#endif
 }
 
 // Host address of the guest range [addr, addr + len) if it is all RAM or all low memory
@@ -231,14 +277,23 @@ static void host_raise_interrupt(void *)
 	TriggerInterrupt();
 }
 
+// Every value of the item, one per line: "ippconfig NAME=VALUE" may be given several times
 static const char *host_pref_string(void *, const char *name)
 {
-	return name != NULL ? PrefsFindString(name) : NULL;
+	static std::string values;
+	const char *value = name != NULL ? PrefsFindString(name, 0) : NULL;
+	if (value == NULL)
+		return NULL;
+	values = value;
+	for (int i = 1; (value = PrefsFindString(name, i)) != NULL; i++)
+		values.append("\n").append(value);
+	return values.c_str();
 }
 
+// The plugin has applied "ipplog" already
 static void host_log(void *, int level, const char *line)
 {
-	ipp_log(level, "%s", line != NULL ? line : "");
+	print_line(level, line != NULL ? line : "");
 }
 
 // Why a table returned by the plugin cannot be used, or NULL if it can
@@ -246,7 +301,7 @@ static const char *unusable_reason(const mtb_plugin_api *api)
 {
 	if (api->struct_size < sizeof(mtb_plugin_api))
 		return "its table is too small";
-	if (!api->emul_op || !api->interrupt || !api->reset || !api->shutdown)
+	if (!api->emul_op || !api->interrupt || !api->reset || !api->shutdown || !api->host_log)
 		return "its table lacks a function";
 	uint32 size = api->driver_image_size;
 	if (api->driver_image == NULL || size < DRVR_NAME + 1 || size > MAX_DRIVER_SIZE)
@@ -261,6 +316,14 @@ static const char *unusable_reason(const mtb_plugin_api *api)
 	return NULL;
 }
 
+// For bug reports: where guest RAM and low memory are, as the plugin will see them
+static void log_ram_layout(void)
+{
+	uint32 base = ram_base_mac();
+	ipp_log(MTB_LOG_INFO, "guest RAM at 0x%08x, %u KB, host address %p; low memory %s",
+		base, RAMSize / 1024, (void *)RAMBaseHost, base == 0 ? "inside RAM" : "mapped apart");
+}
+
 /*
  *  Load the plugin named by prefs "ippplugin"; on any failure log one line and run on without
  */
@@ -268,19 +331,17 @@ static const char *unusable_reason(const mtb_plugin_api *api)
 void IPPPluginInit(void)
 {
 	const char *path = PrefsFindString("ippplugin");
-	if (path == NULL || *path == 0) {
-		ipp_log(MTB_LOG_INFO, "no MacTCP plugin (prefs item \"ippplugin\" not set)");
-		return;
-	}
+	if (path == NULL || *path == 0)
+		return;		// the feature is off: silent, like the emulator without the patch
 
 	lib_handle lib = open_library(path);
 	if (lib == NULL) {
-		ipp_log(MTB_LOG_ERROR, "cannot load MacTCP plugin %s (%s), running without it", path, library_error());
+		setup_failed("cannot load MacTCP plugin %s (%s), running without it", path, library_error());
 		return;
 	}
 	mtb_entry_fn entry = find_entry(lib);
 	if (entry == NULL) {
-		ipp_log(MTB_LOG_ERROR, "%s is not a MacTCP plugin (no %s), running without it", path, MTB_ENTRY_SYMBOL);
+		setup_failed("%s is not a MacTCP plugin (no %s), running without it", path, MTB_ENTRY_SYMBOL);
 		close_library(lib);
 		return;
 	}
@@ -300,19 +361,19 @@ void IPPPluginInit(void)
 
 	const mtb_plugin_api *api = entry(&host_api);
 	if (api == NULL) {
-		ipp_log(MTB_LOG_ERROR, "MacTCP plugin %s refused this emulator (ABI version %u), running without it", path, MTB_ABI_VERSION);
+		setup_failed("MacTCP plugin %s refused this emulator (ABI version %u), running without it", path, MTB_ABI_VERSION);
 		close_library(lib);
 		return;
 	}
 	if (api->abi_version != MTB_ABI_VERSION) {
 		// Its table has an unknown layout: call nothing in it, and keep the library mapped,
 		// since threads it may have started would crash if their code went away
-		ipp_log(MTB_LOG_ERROR, "MacTCP plugin %s has ABI version %u, this emulator needs %u; running without it", path, api->abi_version, MTB_ABI_VERSION);
+		setup_failed("MacTCP plugin %s has ABI version %u, this emulator needs %u; running without it", path, api->abi_version, MTB_ABI_VERSION);
 		return;
 	}
 	const char *reason = unusable_reason(api);
 	if (reason != NULL) {
-		ipp_log(MTB_LOG_ERROR, "MacTCP plugin %s is unusable (%s), running without it", path, reason);
+		setup_failed("MacTCP plugin %s is unusable (%s), running without it", path, reason);
 		if (api->shutdown)
 			api->shutdown(api->self);
 		close_library(lib);
@@ -358,13 +419,15 @@ void IPPPluginEmulOp(M68kRegisters *r)
 	from_plugin_regs(&regs, r);
 }
 
+// The emulator has cleared INTFLAG_IPP already: a raise during the call is not lost
 void IPPPluginInterrupt(void)
 {
-	if ((InterruptFlags & INTFLAG_IPP) == 0)
-		return;
-	ClearInterruptFlag(INTFLAG_IPP);	// before the call: a raise during it is not lost
 	if (plugin == NULL)
 		return;
+	if (handler_depth > 0) {
+		interrupt_deferred = 1;		// raised again when the outermost handler returns
+		return;
+	}
 	HandlerScope scope;
 	plugin->interrupt(plugin->self);
 }
@@ -389,6 +452,37 @@ static int find_free_unit(void)
 	return -1;
 }
 
+// Whether the driver in `unit` is called .IPP (MacTCP's, Open Transport's, or ours)
+static bool unit_is_ipp(uint32 table, int unit)
+{
+	static const char name[] = "\004.IPP";
+	uint32 handle, dce, flags, driver;
+	if (!read_long(table + unit * 4, &handle) || handle == 0 || !read_long(handle, &dce)
+	 || !read_word(dce + dCtlFlags, &flags) || !read_long(dce + dCtlDriver, &driver) || driver == 0)
+		return false;
+	if ((flags & (1 << dRAMBased)) != 0 && !read_long(driver, &driver))	// a handle
+		return false;
+	const uint8 *found = guest_range(driver + DRVR_NAME, 5);
+	if (found == NULL)
+		return false;
+	for (int i = 0; i < 5; i++)		// the Device Manager ignores case: MacTCP's is ".ipp"
+		if (toupper(found[i]) != name[i])
+			return false;
+	return true;
+}
+
+// Another .IPP already installed (a warm restart with MacTCP or Open Transport), or -1
+static int other_ipp_unit(int except)
+{
+	uint32 table, count;
+	if (!read_long(UTABLE_BASE, &table) || !read_word(UNIT_NTRY_CNT, &count))
+		return -1;
+	for (int unit = 0; unit < (int)count; unit++)
+		if (unit != except && unit_is_ipp(table, unit))
+			return unit;
+	return -1;
+}
+
 static void dispose_ptr(uint32 ptr)
 {
 	M68kRegisters r;
@@ -397,11 +491,43 @@ static void dispose_ptr(uint32 ptr)
 	Execute68kTrap(0xa01f, &r);		// DisposePtr()
 }
 
+// Whether an OS trap is implemented (Gestalt is not on System 6.0.3 and earlier)
+static bool os_trap_implemented(uint16 trap_number)
+{
+	M68kRegisters r;
+	memset(&r, 0, sizeof(r));
+	r.d[0] = trap_number;
+	Execute68kTrap(0xa346, &r);		// GetOSTrapAddress()
+	uint32 address = r.a[0];
+	memset(&r, 0, sizeof(r));
+	r.d[0] = 0x9f;
+	Execute68kTrap(0xa746, &r);		// GetToolTrapAddress(_Unimplemented)
+	return address != r.a[0];
+}
+
+// The driver's Open registers Gestalt 'mtcp'; some programs look there before opening .IPP
+static void log_gestalt(void)
+{
+	if (!os_trap_implemented(0xad)) {
+		ipp_log(MTB_LOG_INFO, "no Gestalt in this System: 'mtcp' not registered");
+		return;
+	}
+	M68kRegisters r;
+	memset(&r, 0, sizeof(r));
+	r.d[0] = GESTALT_MTCP;
+	Execute68kTrap(0xa1ad, &r);		// Gestalt()
+	if ((int16)r.d[0] == 0)
+		ipp_log(MTB_LOG_INFO, "Gestalt 'mtcp' answers %u", r.a[0]);
+	else
+		ipp_log(MTB_LOG_WARNING, "Gestalt 'mtcp' is not registered (%d): programs that check it will not use MacTCP", (int16)r.d[0]);
+}
+
 void IPPPluginInstallDriver(void)
 {
 	if (plugin == NULL)
 		return;
 	HandlerScope scope;
+	log_ram_layout();
 
 	int unit = find_free_unit();
 	if (unit < 0) {
@@ -409,16 +535,17 @@ void IPPPluginInstallDriver(void)
 		return;
 	}
 	int16 ref_num = ~unit;
+	int other = other_ipp_unit(-1);
 
 	// One block: the driver image, then the parameter block for Open
 	uint32 size = plugin->driver_image_size;
 	uint32 pb_offset = (size + 3) & ~3u;
 	M68kRegisters r;
 	memset(&r, 0, sizeof(r));
-	r.d[0] = pb_offset + IO_PARAM_SIZE;
+	r.d[0] = pb_offset + SIZEOF_IOParam;
 	Execute68kTrap(0xa71e, &r);		// NewPtrSysClear()
 	uint32 drvr = r.a[0];
-	uint8 *host = guest_range(drvr, pb_offset + IO_PARAM_SIZE);
+	uint8 *host = guest_range(drvr, pb_offset + SIZEOF_IOParam);
 	if (drvr == 0 || host == NULL) {
 		ipp_log(MTB_LOG_ERROR, "no system heap memory for .IPP, not installed");
 		return;
@@ -440,7 +567,7 @@ void IPPPluginInstallDriver(void)
 	}
 	uint32 table, handle, dce;
 	if (!read_long(UTABLE_BASE, &table) || !read_long(table + unit * 4, &handle) || handle == 0
-	 || !read_long(handle, &dce) || guest_range(dce, DCTL_FLAGS + 2) == NULL) {
+	 || !read_long(handle, &dce) || guest_range(dce, dCtlFlags + 2) == NULL) {
 		ipp_log(MTB_LOG_ERROR, "no DCE for .IPP in unit %d after DrvrInstall, not opened", unit);
 		return;		// the image stays: the unit table may refer to it
 	}
@@ -449,14 +576,26 @@ void IPPPluginInstallDriver(void)
 	Execute68kTrap(0xa029, &r);		// HLock()
 
 	// A pointer-based driver like the ROM's (dRAMBased clear): dCtlDriver is the image itself
-	WriteMacInt32(dce + DCTL_DRIVER, drvr);
-	WriteMacInt16(dce + DCTL_FLAGS, ReadMacInt16(drvr));
+	WriteMacInt32(dce + dCtlDriver, drvr);
+	WriteMacInt16(dce + dCtlFlags, ReadMacInt16(drvr));
 
-	// Open it now, as .Disk and .AppleCD are: whoever asks for .IPP later finds it open
+	// Open it now, as .Disk and .AppleCD are: whoever asks for .IPP later finds it open. The
+	// Device Manager opens the first .IPP it finds by name; ioRefNum says which one that was.
 	uint32 pb = drvr + pb_offset;
-	WriteMacInt32(pb + IO_NAME_PTR, drvr + DRVR_NAME);
+	WriteMacInt32(pb + ioNamePtr, drvr + DRVR_NAME);
 	memset(&r, 0, sizeof(r));
 	r.a[0] = pb;
 	Execute68kTrap(0xa000, &r);		// Open()
-	ipp_log(MTB_LOG_INFO, ".IPP installed in unit %d (refNum %d), Open returned %d", unit, ref_num, (int16)r.d[0]);
+	int16 open_err = (int16)r.d[0];
+	int16 opened = (int16)ReadMacInt16(pb + ioRefNum);
+	ipp_log(open_err == 0 ? MTB_LOG_INFO : MTB_LOG_ERROR, ".IPP installed in unit %d (refNum %d), Open returned %d", unit, ref_num, open_err);
+	if (open_err == 0 && opened != ref_num)
+		ipp_log(MTB_LOG_WARNING, "Open(\".IPP\") reached the .IPP in unit %d, not ours in unit %d: "
+			"programs will use that one, not MacTCP Bridge", ~opened, unit);
+	else if (other >= 0)
+		ipp_log(MTB_LOG_INFO, "another .IPP is in unit %d; ours answers Open(\".IPP\")", other);
+	else
+		ipp_log(MTB_LOG_INFO, "no other .IPP in the unit table");
+	if (open_err == 0 && opened == ref_num)
+		log_gestalt();
 }

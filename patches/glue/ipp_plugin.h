@@ -20,7 +20,8 @@
 #define IPP_PLUGIN_H
 
 // An optional plugin (prefs item "ippplugin") that implements MacTCP's .IPP driver on host
-// sockets. Without the pref, or when the plugin cannot be used, every function below is a
+// sockets; its settings are "ippconfig NAME=VALUE" items, which the plugin reads itself.
+// Without the pref, or when the plugin cannot be used, every function below is a silent
 // no-op, except that the IPP EMUL_OP answers an error instead of quitting the emulator.
 // All of them run on the emulation thread.
 
@@ -31,6 +32,6 @@ extern void IPPPluginExit(void);				// ExitAll(): stop the plugin's threads, unl
 extern void IPPPluginReset(void);				// EMUL_OP RESET: the plugin forgets the old guest
 extern void IPPPluginInstallDriver(void);		// InstallDrivers(): install and open .IPP
 extern void IPPPluginEmulOp(M68kRegisters *r);	// EMUL_OP IPP: a .IPP driver entry point
-extern void IPPPluginInterrupt(void);			// EMUL_OP IRQ: services INTFLAG_IPP if it is set
+extern void IPPPluginInterrupt(void);			// EMUL_OP IRQ, INTFLAG_IPP cleared: serve the plugin
 
 #endif

@@ -12,7 +12,7 @@ namespace {
 using ::testing::ElementsAre;
 
 constexpr uint16_t kNewPtrSysClear = 0xa71e, kDisposePtr = 0xa01f, kDrvrInstall = 0xa43d, kHLock = 0xa029,
-                   kOpen = 0xa000;
+                   kOpen = 0xa000, kGetOSTrapAddress = 0xa346, kGetToolTrapAddress = 0xa746, kGestalt = 0xa1ad;
 
 class DriverInstall : public GlueTest {
 protected:
@@ -39,9 +39,18 @@ protected:
 
 TEST_F(DriverInstall, TakesTheHighestFreeUnitAndOpensTheDriver) {
     const Output output = install();
-    EXPECT_THAT(fake::state().traps, ElementsAre(kNewPtrSysClear, kDrvrInstall, kHLock, kOpen));
-    EXPECT_THAT(output.out, ElementsAre("IPP: fake: emul_op d0=0",
-                                        "IPP: .IPP installed in unit 63 (refNum -64), Open returned 0"));
+    EXPECT_THAT(fake::state().traps, ElementsAre(kNewPtrSysClear, kDrvrInstall, kHLock, kOpen, kGetOSTrapAddress,
+                                                 kGetToolTrapAddress, kGestalt));
+    ASSERT_EQ(output.out.size(), 5u);
+#ifdef SHEEPSHAVER
+    EXPECT_THAT(output.out[0], testing::MatchesRegex("IPP: guest RAM at 0x10000000, 4096 KB, host address .*; low memory mapped apart"));
+#else
+    EXPECT_THAT(output.out[0], testing::MatchesRegex("IPP: guest RAM at 0x00000000, 4096 KB, host address .*; low memory inside RAM"));
+#endif
+    EXPECT_THAT(std::vector<std::string>(output.out.begin() + 1, output.out.end()),
+                ElementsAre("IPP: fake: emul_op d0=0", "IPP: .IPP installed in unit 63 (refNum -64), Open returned 0",
+                            "IPP: no other .IPP in the unit table", "IPP: Gestalt 'mtcp' answers 3"));
+    EXPECT_FALSE(fake::state().execute68k_outside_emul_op) << "every trap from inside EMUL_OP INSTALL_DRIVERS";
 
     const uint32_t handle = fake::unit(63);
     ASSERT_NE(handle, 0u);
@@ -95,7 +104,7 @@ TEST_F(DriverInstall, AFullTableIsLeftAloneAndNotGrown) {
     }
     const Output output = install();
     EXPECT_THAT(output.err, ElementsAre("IPP ERROR: no free unit table entry, .IPP not installed"));
-    EXPECT_TRUE(output.out.empty());
+    EXPECT_EQ(output.out.size(), 1u) << "the RAM layout only";
     EXPECT_TRUE(fake::state().traps.empty());
     EXPECT_EQ(ReadMacInt16(fake::kUnitNtryCnt), 64u);
     EXPECT_EQ(ReadMacInt32(fake::kUTableBase), fake::kUnitTable);
@@ -139,6 +148,37 @@ TEST_F(DriverInstall, EveryBootInstallsAgain) {
     fake::reset_guest();  // the guest's memory is rebuilt after a restart
     const Output output = install();
     EXPECT_THAT(output.out, testing::Contains("IPP: .IPP installed in unit 63 (refNum -64), Open returned 0"));
+}
+
+TEST_F(DriverInstall, AnotherIppAlreadyOpenThatOpenFindsFirstIsReportedAsTheWinner) {
+    fake::take_unit(40, ".ipp", /*opened=*/true, /*handle_based=*/true);  // MacTCP's, from its resource
+    const Output output = install();
+    EXPECT_THAT(output.err, ElementsAre("IPP WARNING: Open(\".IPP\") reached the .IPP in unit 40, not ours in unit 63: "
+                                        "programs will use that one, not MacTCP Bridge"));
+    EXPECT_THAT(fake::state().traps, testing::Not(testing::Contains(kGestalt))) << "'mtcp' would be the other's";
+}
+
+TEST_F(DriverInstall, AnotherIppThatOpenFindsLaterIsReportedAndOursWins) {
+    fake::take_unit(63, ".IPP", /*opened=*/true);
+    const Output output = install();
+    EXPECT_TRUE(output.err.empty()) << output.err.at(0);
+    EXPECT_THAT(output.out, testing::Contains("IPP: .IPP installed in unit 62 (refNum -63), Open returned 0"));
+    EXPECT_THAT(output.out, testing::Contains("IPP: another .IPP is in unit 63; ours answers Open(\".IPP\")"));
+}
+
+TEST_F(DriverInstall, AMissingGestaltRegistrationIsAWarning) {
+    fake::state().open_registers_gestalt = false;
+    const Output output = install();
+    EXPECT_THAT(output.err, ElementsAre("IPP WARNING: Gestalt 'mtcp' is not registered (-5551): programs that check it "
+                                        "will not use MacTCP"));
+}
+
+TEST_F(DriverInstall, ASystemWithoutGestaltIsNoted) {
+    fake::state().has_gestalt = false;
+    const Output output = install();
+    EXPECT_TRUE(output.err.empty());
+    EXPECT_THAT(output.out, testing::Contains("IPP: no Gestalt in this System: 'mtcp' not registered"));
+    EXPECT_THAT(fake::state().traps, testing::Not(testing::Contains(kGestalt)));
 }
 
 }  // namespace

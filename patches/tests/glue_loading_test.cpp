@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "emul_op.h"
@@ -15,17 +16,17 @@ using ::testing::HasSubstr;
 
 class Loading : public GlueTest {};
 
-TEST_F(Loading, WithoutThePrefOneLineAndNothingElse) {
+TEST_F(Loading, WithoutThePrefTheEmulatorIsSilent) {
     const Output output = init_with(nullptr);
-    ASSERT_EQ(output.all().size(), 1u);
-    EXPECT_THAT(output.out.at(0), HasSubstr("\"ippplugin\" not set"));
-    expect_runs_on_without_plugin();
+    EXPECT_TRUE(output.all().empty()) << output.all().at(0);
+    const Output later = output_of([this] { expect_runs_on_without_plugin(); });
+    EXPECT_TRUE(later.all().empty());
+    EXPECT_TRUE(fake::state().alerts.empty());
 }
 
 TEST_F(Loading, AnEmptyPrefIsTheSameAsNone) {
     const Output output = init_with("");
-    ASSERT_EQ(output.all().size(), 1u);
-    EXPECT_THAT(output.out.at(0), HasSubstr("not set"));
+    EXPECT_TRUE(output.all().empty());
     expect_runs_on_without_plugin();
 }
 
@@ -34,6 +35,7 @@ TEST_F(Loading, AMissingFileIsLoggedOnce) {
     ASSERT_EQ(output.all().size(), 1u);
     EXPECT_THAT(output.err.at(0), HasSubstr("cannot load MacTCP plugin /nonexistent/libmactcp_bridge.so"));
     EXPECT_THAT(output.err.at(0), HasSubstr("running without it"));
+    expect_setup_alert("cannot load MacTCP plugin /nonexistent/libmactcp_bridge.so");
     expect_runs_on_without_plugin();
 }
 
@@ -55,6 +57,7 @@ TEST_F(Loading, ALibraryWithoutTheEntryIsNotAPluginAndIsUnloaded) {
     const Output output = init_with(NOT_A_PLUGIN);
     ASSERT_EQ(output.all().size(), 1u);
     EXPECT_THAT(output.err.at(0), HasSubstr("is not a MacTCP plugin (no mactcp_bridge_entry)"));
+    expect_setup_alert("is not a MacTCP plugin");
     EXPECT_FALSE(is_loaded(NOT_A_PLUGIN));
     expect_runs_on_without_plugin();
 }
@@ -92,6 +95,7 @@ TEST_F(Loading, ABadDriverImageIsRefused) {
     const Output output = init_with(FAKE_PLUGIN_BAD_IMAGE);
     ASSERT_EQ(output.err.size(), 1u);
     EXPECT_THAT(output.err.at(0), HasSubstr("bad EMUL_OP offset"));
+    expect_setup_alert("bad EMUL_OP offset");
     EXPECT_FALSE(is_loaded(FAKE_PLUGIN_BAD_IMAGE));
     expect_runs_on_without_plugin();
 }
@@ -120,22 +124,54 @@ TEST_F(Loading, AGoodPluginGetsAFullHostTable) {
     EXPECT_NE(api.log, nullptr);
 }
 
-TEST_F(Loading, PrefsReachThePluginByName) {
-    fake::set_prefs({{"ippplugin", FAKE_PLUGIN_GOOD}, {"ipplisten", "any"}, {"ippportmap", "10000"}});
+TEST_F(Loading, PrefsReachThePluginByNameWithEveryValueOfARepeatedItem) {
+    fake::set_prefs({{"ippplugin", FAKE_PLUGIN_GOOD},
+                     {"ippconfig", "dns=127.0.0.1:5353 timeout=500"},
+                     {"ippconfig", "icmp=datagram"},
+                     {"ippconfig", "tls=a setting the emulator has never heard of"},
+                     {"ipplisten", "any"}});
     output_of([] { IPPPluginInit(); });
-    EXPECT_STREQ(host().pref_string(host().ctx, "ipplisten"), "any");
-    EXPECT_STREQ(host().pref_string(host().ctx, "ippportmap"), "10000");
+    EXPECT_STREQ(host().pref_string(host().ctx, "ippconfig"),
+                 "dns=127.0.0.1:5353 timeout=500\nicmp=datagram\ntls=a setting the emulator has never heard of");
+    EXPECT_STREQ(host().pref_string(host().ctx, "ipplisten"), "any") << "an emulator of an earlier patch";
     EXPECT_EQ(host().pref_string(host().ctx, "ipptrace"), nullptr);
     EXPECT_EQ(host().pref_string(host().ctx, nullptr), nullptr);
 }
 
-TEST_F(Loading, TheRealPluginLoadsInstallsAndOpens) {
+TEST_F(Loading, TheRealPluginIsQuietAtItsDefaultLevel) {
     const Output loaded = init_with(MTB_REAL_PLUGIN);
-    EXPECT_THAT(loaded.out, testing::Contains(std::string("IPP: MacTCP plugin ") + MTB_REAL_PLUGIN + " loaded"));
+    const Output installed = output_of([] { fake::emul_op(M68K_EMUL_OP_INSTALL_DRIVERS, nullptr); });
+    EXPECT_TRUE(loaded.all().empty()) << loaded.all().at(0);
+    EXPECT_TRUE(installed.all().empty()) << installed.all().at(0);
+    EXPECT_NE(fake::unit(63), 0u) << "installed all the same";
+    output_of([] { IPPPluginExit(); });
+}
+
+TEST_F(Loading, TheRealPluginLoadsInstallsAndOpens) {
+    expect_real_plugin_works(MTB_REAL_PLUGIN);
+}
+
+// The same with the plugin a `cmake --install` put in place (the install test sets the path).
+TEST_F(Loading, TheInstalledPluginLoadsInstallsAndOpens) {
+    const char *installed = std::getenv("MTB_INSTALLED_PLUGIN");
+    if (installed == nullptr) GTEST_SKIP() << "MTB_INSTALLED_PLUGIN not set (the install test sets it)";
+    expect_real_plugin_works(installed);
+}
+
+}  // namespace
+
+void GlueTest::expect_real_plugin_works(const char *path) {
+    fake::set_prefs({{"ippplugin", path}, {"ippconfig", "log=info"}});
+    const Output loaded = output_of([] { IPPPluginInit(); });
+    EXPECT_THAT(loaded.out, testing::Contains(std::string("IPP: MacTCP plugin ") + path + " loaded"));
     EXPECT_TRUE(loaded.err.empty()) << loaded.err.at(0);
 
+    // First-boot diagnostics at info, for bug reports
     const Output installed = output_of([] { fake::emul_op(M68K_EMUL_OP_INSTALL_DRIVERS, nullptr); });
+    EXPECT_THAT(installed.out, testing::Contains(testing::StartsWith("IPP: guest RAM at ")));
     EXPECT_THAT(installed.out, testing::Contains("IPP: .IPP installed in unit 63 (refNum -64), Open returned 0"));
+    EXPECT_THAT(installed.out, testing::Contains("IPP: no other .IPP in the unit table"));
+    EXPECT_THAT(installed.out, testing::Contains("IPP: Gestalt 'mtcp' answers 3"));
     EXPECT_NE(fake::unit(63), 0u);
 
     // A Control call with a parameter block outside guest RAM: the plugin validates raw values.
@@ -148,7 +184,5 @@ TEST_F(Loading, TheRealPluginLoadsInstallsAndOpens) {
     EXPECT_FALSE(fake::state().bogus_emul_op);
 
     output_of([] { IPPPluginExit(); });
-    EXPECT_FALSE(is_loaded(MTB_REAL_PLUGIN));
+    EXPECT_FALSE(is_loaded(path));
 }
-
-}  // namespace

@@ -119,6 +119,48 @@ TEST_F(Routing, TheInterruptHookMayRunGuestCode) {
     reinterpret_cast<void (*)(uint32_t)>(loaded_symbol(FAKE_PLUGIN_GOOD, "fake_plugin_set_interrupt_call"))(0);
 }
 
+// An interrupt arriving inside the plugin's EMUL_OP handler (nested in its guest call here; from
+// a signal handler on SheepShaver for PowerPC hosts) waits until the handler has returned.
+TEST_F(Routing, AnInterruptDuringTheEmulOpIsDeferredNotNested) {
+    fake::set_interrupt_flags(INTFLAG_IPP);  // pending: taken inside the plugin's execute68k
+    M68kRegisters r = numbered_registers(0x100);
+    r.a[2] = 0x00012340;
+    const Output during = output_of([&] { fake::emul_op(M68K_EMUL_OP_IPP, &r); });
+    EXPECT_THAT(during.out, ElementsAre("IPP: fake: emul_op d0=256")) << "no interrupt inside the handler";
+    EXPECT_EQ(fake::interrupt_flags(), uint32_t{INTFLAG_IPP}) << "raised again for later";
+    EXPECT_EQ(fake::trigger_count(), 1);
+
+    M68kRegisters irq{};
+    const Output after = output_of([&] { fake::emul_op(M68K_EMUL_OP_IRQ, &irq); });
+    EXPECT_THAT(after.out, ElementsAre("IPP: fake: interrupt")) << "delivered once, after the handler";
+    EXPECT_EQ(fake::interrupt_flags(), 0u);
+}
+
+TEST_F(Routing, AnInterruptDuringTheInterruptHookIsDeferredToo) {
+    reinterpret_cast<void (*)(uint32_t)>(loaded_symbol(FAKE_PLUGIN_GOOD, "fake_plugin_set_interrupt_call"))(0x4000);
+    fake::state().on_execute68k = [](uint32_t, M68kRegisters *) { SetInterruptFlag(INTFLAG_IPP); };
+    fake::set_interrupt_flags(INTFLAG_IPP);
+    M68kRegisters irq{};
+    const Output output = output_of([&] { fake::emul_op(M68K_EMUL_OP_IRQ, &irq); });
+    EXPECT_THAT(output.out, ElementsAre("IPP: fake: interrupt", "IPP: fake: interrupt execute68k -> 0"));
+    EXPECT_EQ(fake::interrupt_flags(), uint32_t{INTFLAG_IPP}) << "the raise from the network thread is kept";
+    reinterpret_cast<void (*)(uint32_t)>(loaded_symbol(FAKE_PLUGIN_GOOD, "fake_plugin_set_interrupt_call"))(0);
+}
+
+// A completion routine or ASR run by the plugin calls the driver again: the EMUL_OP nests.
+TEST_F(Routing, ANestedGuestCallReachesThePluginInsideItsOwnCall) {
+    fake::state().on_execute68k = [](uint32_t, M68kRegisters *) {
+        M68kRegisters inner = numbered_registers(0x102);
+        fake::emul_op(M68K_EMUL_OP_IPP, &inner);
+    };
+    M68kRegisters r = numbered_registers(0x100);
+    r.a[2] = 0x00012340;
+    const Output output = output_of([&] { fake::emul_op(M68K_EMUL_OP_IPP, &r); });
+    EXPECT_THAT(output.out, ElementsAre("IPP: fake: emul_op d0=256", "IPP: fake: emul_op d0=258"));
+    EXPECT_EQ(r.d[0], 0u);
+    EXPECT_FALSE(fake::state().execute68k_outside_emul_op);
+}
+
 TEST_F(Routing, GuestRamIsDescribedAndCopiesAreChecked) {
     mtb_ram_region ram{};
     ASSERT_EQ(host().get_ram(host().ctx, &ram), 0);

@@ -65,6 +65,17 @@ const mtb_host_api &GlueTest::host() const {
     return *hook();
 }
 
+void GlueTest::expect_setup_alert(const std::string &part) {
+#ifdef ENABLE_GTK
+    ASSERT_EQ(fake::state().alerts.size(), 1u);
+    EXPECT_THAT(fake::state().alerts[0], testing::StartsWith("MacTCP Bridge: "));
+    EXPECT_THAT(fake::state().alerts[0], testing::HasSubstr(part));
+#else
+    (void)part;
+    EXPECT_TRUE(fake::state().alerts.empty()) << "no alert without a GUI: the line on stderr is all";
+#endif
+}
+
 void GlueTest::expect_runs_on_without_plugin() {
     const std::vector<uint16_t> traps_before = fake::state().traps;
     const uint32_t unit_count = ReadMacInt16(fake::kUnitNtryCnt);
@@ -80,10 +91,12 @@ void GlueTest::expect_runs_on_without_plugin() {
     EXPECT_FALSE(fake::state().bogus_emul_op);
 
     fake::set_interrupt_flags(INTFLAG_IPP | INTFLAG_ETHER);
+    fake::state().interrupts_in_guest_calls = false;  // the IRQ below is the one taken
     M68kRegisters irq{};
     fake::emul_op(M68K_EMUL_OP_IRQ, &irq);
     EXPECT_EQ(fake::interrupt_flags(), uint32_t{INTFLAG_ETHER}) << "INTFLAG_IPP served, others left alone";
     fake::set_interrupt_flags(0);
+    fake::state().interrupts_in_guest_calls = true;
 
     fake::emul_op(M68K_EMUL_OP_RESET, nullptr);
 }

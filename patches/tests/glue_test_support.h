@@ -42,4 +42,11 @@ protected:
 
     // The emulator runs on as if unpatched: no driver, the EMUL_OP answers, the flag is served.
     void expect_runs_on_without_plugin();
+
+    // The real plugin at `path` loads, installs and opens its driver and logs the first-boot
+    // diagnostics at ipplog info (through "ippconfig"), answers a bad call, and unloads.
+    void expect_real_plugin_works(const char *path);
+
+    // A setup error reached the user through the emulator's own alert, in GUI builds only.
+    static void expect_setup_alert(const std::string &part);
 };

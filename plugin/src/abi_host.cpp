@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "abi_host.h"
 
+#include "plugin_settings.h"
+
 namespace mtb::plugin {
 
 GuestMemory AbiHost::memory() {
@@ -10,6 +12,12 @@ GuestMemory AbiHost::memory() {
 }
 
 std::optional<std::string> AbiHost::pref(std::string_view name) {
+    if (auto own = host_item(name)) return own;
+    if (auto config = host_item(kConfigItem)) return setting_from_config(*config, name);
+    return std::nullopt;
+}
+
+std::optional<std::string> AbiHost::host_item(std::string_view name) {
     if (api_.pref_string == nullptr) return std::nullopt;
     const std::string key(name);
     const char *value = api_.pref_string(api_.ctx, key.c_str());

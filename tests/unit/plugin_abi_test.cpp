@@ -12,46 +12,9 @@
 #include <vector>
 
 #include "mactcp_bridge/abi.h"
+#include "plugin_test_host.h"
 
 namespace {
-
-struct Plugin {
-    Plugin() {
-        handle = dlopen(MTB_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-        if (handle != nullptr) entry = reinterpret_cast<mtb_entry_fn>(dlsym(handle, MTB_ENTRY_SYMBOL));
-    }
-    ~Plugin() {
-        if (handle != nullptr) dlclose(handle);
-    }
-    void *handle = nullptr;
-    mtb_entry_fn entry = nullptr;
-};
-
-// A host with 1 MB of RAM, counting interrupts and collecting log lines.
-struct FakeAbiHost {
-    FakeAbiHost() : ram(1 << 20) {
-        api.abi_version = MTB_ABI_VERSION;
-        api.struct_size = sizeof api;
-        api.emulator = MTB_EMULATOR_TEST_MACHINE;
-        api.emul_op_word = 0x71F0;
-        api.ctx = this;
-        api.get_ram = [](void *ctx, mtb_ram_region *out) {
-            auto *self = static_cast<FakeAbiHost *>(ctx);
-            *out = {self->ram.data(), 0, static_cast<uint32_t>(self->ram.size())};
-            return 0;
-        };
-        api.read_guest = [](void *, uint32_t, void *, uint32_t) { return 1; };
-        api.write_guest = [](void *, uint32_t, const void *, uint32_t) { return 1; };
-        api.execute68k = [](void *, uint32_t, mtb_regs *) { return 0; };
-        api.raise_interrupt = [](void *ctx) { ++static_cast<FakeAbiHost *>(ctx)->raised; };
-        api.pref_string = [](void *, const char *) -> const char * { return nullptr; };
-        api.log = [](void *ctx, int, const char *line) { static_cast<FakeAbiHost *>(ctx)->logs.emplace_back(line); };
-    }
-    std::vector<uint8_t> ram;
-    mtb_host_api api{};
-    std::atomic<int> raised = 0;
-    std::vector<std::string> logs;
-};
 
 TEST(PluginAbi, ExportsExactlyTheEntrySymbol) {
     FILE *nm = popen("nm -D --defined-only '" MTB_PLUGIN_PATH "'", "r");

@@ -67,4 +67,67 @@ TEST(UdpReceiveArea, RandomisedNeverOverlaps) {
     }
 }
 
+TEST(UdpReceiveArea, LargestGapThenClaimAtTheRealLength) {
+    ReceiveArea area(0x1001, 100);  // aligned: 0x1004..0x1065, 97 bytes
+    ReceiveArea::Gap gap = area.largest_gap();
+    EXPECT_EQ(gap.address, 0x1004u);
+    EXPECT_EQ(gap.size, 97u);
+    ASSERT_TRUE(area.claim(gap.address, 10));  // the datagram was 10 bytes
+    EXPECT_FALSE(area.claim(0x1008, 4));       // used
+    EXPECT_FALSE(area.claim(0x1060, 8));       // past the end
+    gap = area.largest_gap();
+    EXPECT_EQ(gap.address, 0x1010u);  // the next aligned byte after it
+    EXPECT_EQ(gap.size, 0x1065u - 0x1010u);
+    ASSERT_TRUE(area.claim(gap.address, 60));  // 0x1010..0x104C
+    ASSERT_TRUE(area.release(0x1004));
+    // Free now: 0x1004..0x1010 (12) and 0x104C..0x1065 (25): the larger one.
+    gap = area.largest_gap();
+    EXPECT_EQ(gap.address, 0x104Cu);
+    EXPECT_EQ(gap.size, 25u);
+    ASSERT_TRUE(area.claim(gap.address, 25));
+    gap = area.largest_gap();  // only the hole at the start is left
+    EXPECT_EQ(gap.address, 0x1004u);
+    EXPECT_EQ(gap.size, 12u);
+    ASSERT_TRUE(area.claim(gap.address, 12));
+    EXPECT_EQ(area.largest_gap().size, 0u);  // full
+    EXPECT_EQ(area.bytes_in_use(), 97u);
+}
+
+TEST(UdpReceiveArea, RandomisedLargestGapIsFreeAndLargest) {
+    constexpr uint32_t kBase = 0x20000, kLength = 8192;
+    ReceiveArea area(kBase, kLength);
+    std::mt19937 random(7);
+    std::map<uint32_t, uint32_t> live;
+    // The largest aligned free extent, from the live extents alone.
+    auto largest = [&] {
+        uint32_t best = 0, from = kBase;
+        auto consider = [&](uint32_t to) {
+            const uint32_t aligned = (from + 3) & ~3u;
+            if (aligned < to) best = std::max(best, to - aligned);
+        };
+        for (const auto &[at, size] : live) {
+            consider(at);
+            from = at + size;
+        }
+        consider(kBase + kLength);
+        return best;
+    };
+    for (int step = 0; step < 5000; ++step) {
+        if (!live.empty() && random() % 3 == 0) {
+            auto it = live.begin();
+            std::advance(it, random() % live.size());
+            ASSERT_TRUE(area.release(it->first));
+            live.erase(it);
+            continue;
+        }
+        const ReceiveArea::Gap gap = area.largest_gap();
+        ASSERT_EQ(gap.size, largest()) << "step " << step;
+        if (gap.size == 0) continue;
+        ASSERT_EQ(gap.address % 4, 0u);
+        const uint32_t size = 1 + random() % std::min<uint32_t>(gap.size, 1500);
+        ASSERT_TRUE(area.claim(gap.address, size));  // free: claim checks it
+        live.emplace(gap.address, size);
+    }
+}
+
 }  // namespace mtb

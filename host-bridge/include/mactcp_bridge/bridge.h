@@ -28,6 +28,9 @@ public:
     void reset();
     // Stop the network thread; nothing runs afterwards. Idempotent.
     void shutdown();
+    // A diagnostic line of the host's own (driver install, unit table): recorded in the trace,
+    // then logged like the bridge's own lines, subject to `ipplog`.
+    void host_line(LogLevel level, std::string_view line);
 
     // The `ipptrace` recorder, for tools: trace replay records today's bridge into a sink of its own.
     TraceWriter &trace_writer();

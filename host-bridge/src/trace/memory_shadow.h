@@ -3,7 +3,6 @@
 #pragma once
 
 #include <array>
-#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,8 +24,11 @@ private:
     static constexpr uint32_t kPageSize = 1u << kPageBits;
     struct Page {
         std::array<uint8_t, kPageSize> bytes{};
-        std::bitset<kPageSize> known;
+        std::array<uint8_t, kPageSize> known{};  // 1: the byte is known (memchr-able, unlike a bitset)
     };
+    // Calls fn(page or nullptr, offset in page, index into the range, length) per page piece.
+    template <typename Fn>
+    static void pieces(uint32_t addr, std::size_t length, Fn &&fn);
     std::unordered_map<uint32_t, std::unique_ptr<Page>> pages_;
 };
 

@@ -26,6 +26,18 @@ public:
 
     // Guest address of `size` (> 0) free bytes, or empty when no gap is large enough.
     std::optional<uint32_t> allocate(uint32_t size);
+
+    // The largest free extent (aligned start; size 0 when the buffer is full), the first of
+    // equals from where the last datagram ended: a datagram of unknown length is received
+    // straight into it, then claim()ed at its real length (one recvmsg per datagram).
+    struct Gap {
+        uint32_t address = 0;
+        uint32_t size = 0;
+    };
+    Gap largest_gap() const;
+    // Marks `size` (> 0) bytes at `address`, inside a free gap, used; false (nothing changed)
+    // if they are not all free.
+    bool claim(uint32_t address, uint32_t size);
     // Frees the extent starting at `address`; false if no extent starts there.
     bool release(uint32_t address);
     bool in_use(uint32_t address) const { return used_.count(address) != 0; }

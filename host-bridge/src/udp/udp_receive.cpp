@@ -134,68 +134,71 @@ void UdpService::on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr
         std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
         return;
     socket->waiting = false;
-    report_icmp_errors(stream_ptr, serial, *socket);  // may run ASRs
-    stream = find(stream_ptr, serial);
-    if (stream == nullptr || std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
-        return;
-    drain(*stream, *socket);
+    // A wake-up with no datagram is the error queue's (POLLERR) or spurious: look there too.
+    if (drain(*stream, *socket) == 0) socket->errors_queued = true;
+    if (socket->errors_queued) {
+        socket->errors_queued = false;
+        report_icmp_errors(stream_ptr, serial, *socket);  // may run ASRs
+        stream = find(stream_ptr, serial);
+        if (stream == nullptr || std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
+            return;
+    }
     arm_wait(*stream, socket);
     serve_reads(stream_ptr, serial);
 }
 
-void UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
-    for (int taken = 0; taken < kDrainBudget; ++taken) {
-        const udp_socket::Arrival next = udp_socket::peek(socket.fd);
-        if (next.length < 0) {
-            if (next.error == EAGAIN || next.error == EWOULDBLOCK) return;
-            if (next.error == EINTR || next.error == ECONNREFUSED || next.error == EHOSTUNREACH ||
-                next.error == ENETUNREACH || next.error == EHOSTDOWN || next.error == ENONET || next.error == EPROTO)
-                continue;  // an ICMP error's pending socket error, reported via the error queue
-            core_->log().error("UDP stream 0x{:08x}: receive failed, errno {}", stream.stream_ptr, next.error);
-            return;
+// One recvmsg per datagram, straight into the largest free extent of the receive buffer, then
+// claimed at its real length. A datagram that does not fit is dropped, as a network would drop
+// it, never written past the buffer: the reference implies the drop (7.8), and leaving it queued
+// on the host would hand the app stale datagrams later. A filtered datagram's bytes land in free
+// buffer space the guest does not see. Returns the number of datagrams taken (stored or dropped).
+int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
+    int taken = 0;
+    while (taken < kDrainBudget) {
+        const bool record_free = stream.queued.size() < max_queued(stream);
+        const ReceiveArea::Gap gap = record_free ? stream.area.largest_gap() : ReceiveArea::Gap{};
+        std::optional<GuestMemory::WriteSpan> span;
+        if (gap.size != 0) {
+            if (auto writable = core_->memory().writable(gap.address, gap.size)) span.emplace(std::move(*writable));
         }
-        const uint32_t length = static_cast<uint32_t>(next.length);
-        if (!accept_from_anyone_ && !is_loopback(next.remote_host) && !stream.contacted.count(next.remote_host))
-            drop(stream, socket, stream.dropped_filtered, "from a host the stream never wrote to (ipplisten)", length);
+        const std::span<uint8_t> into = span ? std::span<uint8_t>(span->data(), span->size()) : std::span<uint8_t>();
+        const udp_socket::Arrival arrival = udp_socket::take(socket.fd, into);
+        // What the kernel wrote into guest RAM, stored or not (the trace records every write).
+        if (span) span->commit(arrival.length > 0 ? static_cast<uint32_t>(std::min<std::size_t>(static_cast<std::size_t>(arrival.length), into.size())) : 0);
+        if (arrival.length < 0) {
+            if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return taken;
+            if (udp_socket::is_icmp_error(arrival.error)) {
+                socket.errors_queued = true;  // reported from the error queue
+                continue;
+            }
+            if (arrival.error == EINTR) continue;
+            core_->log().error("UDP stream 0x{:08x}: receive failed, errno {}", stream.stream_ptr, arrival.error);
+            return taken;
+        }
+        ++taken;
+        const auto length = static_cast<uint32_t>(arrival.length);
+        if (!accept_from_anyone_ && !is_loopback(arrival.remote_host) && !stream.contacted.count(arrival.remote_host))
+            note_drop(stream, socket, arrival, stream.dropped_filtered, "from a host the stream never wrote to (ipplisten)");
         else if (length > stream.area.length())
-            drop(stream, socket, stream.dropped_too_big, "larger than the whole receive buffer", length);
+            note_drop(stream, socket, arrival, stream.dropped_too_big, "larger than the whole receive buffer");
+        else if (!record_free)
+            note_drop(stream, socket, arrival, stream.dropped_full, "receive buffer full (too many datagrams)");
+        else if (length > into.size())
+            note_drop(stream, socket, arrival, stream.dropped_full, "receive buffer full");
         else
-            store(stream, socket, length);
+            store(stream, socket, arrival, gap.address);
     }
+    return taken;
 }
 
-// A datagram that does not fit is dropped, as a network would drop it, never read past the
-// buffer: the reference implies the drop (7.8), and leaving it queued on the host would hand
-// the app stale datagrams later.
-void UdpService::store(UdpStream &stream, HostUdpSocket &socket, uint32_t length) {
+void UdpService::store(UdpStream &stream, HostUdpSocket &socket, const udp_socket::Arrival &arrival, uint32_t at) {
     Datagram datagram;
-    if (stream.queued.size() >= max_queued(stream)) {
-        drop(stream, socket, stream.dropped_full, "receive buffer full (too many datagrams)", length);
-        return;
+    datagram.length = static_cast<uint32_t>(arrival.length);
+    if (datagram.length != 0) {
+        if (!stream.area.claim(at, datagram.length)) return;  // cannot happen: `at` was the free gap
+        datagram.address = at;
+        if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, datagram.length);
     }
-    std::optional<GuestMemory::WriteSpan> into;
-    if (length != 0) {
-        const auto address = stream.area.allocate(length);
-        if (address) {
-            if (auto span = core_->memory().writable(*address, length)) into.emplace(std::move(*span));
-        }
-        if (!into) {
-            if (address) stream.area.release(*address);
-            drop(stream, socket, stream.dropped_full, "receive buffer full", length);
-            return;
-        }
-        datagram.address = *address;
-    }
-    const udp_socket::Arrival arrival =
-        udp_socket::take(socket.fd, into ? std::span<uint8_t>(into->data(), into->size()) : std::span<uint8_t>());
-    const bool whole = arrival.length >= 0 && static_cast<uint32_t>(arrival.length) == length;
-    if (into) into->commit(whole ? length : 0);
-    if (!whole) {
-        if (datagram.address != 0) stream.area.release(datagram.address);
-        return;
-    }
-    if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, length);
-    datagram.length = length;
     datagram.remote_host = arrival.remote_host;
     datagram.remote_port = arrival.remote_port;
     datagram.local_host = arrival.local_host;
@@ -204,13 +207,14 @@ void UdpService::store(UdpStream &stream, HostUdpSocket &socket, uint32_t length
     ++stream.received;
 }
 
-void UdpService::drop(UdpStream &stream, HostUdpSocket &socket, uint64_t &counter, const char *why, uint32_t length) {
-    const udp_socket::Arrival dropped = udp_socket::take(socket.fd, {});
+void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const udp_socket::Arrival &dropped,
+                           uint64_t &counter, const char *why) {
     ++counter;
     const LogLevel level = is_power_of_ten(counter) ? LogLevel::warning : LogLevel::info;
     core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}.{}.{}.{}:{}: {} ({} so far)",
-                     stream.stream_ptr, socket.port, length, dropped.remote_host >> 24, (dropped.remote_host >> 16) & 255,
-                     (dropped.remote_host >> 8) & 255, dropped.remote_host & 255, dropped.remote_port, why, counter);
+                     stream.stream_ptr, socket.port, dropped.length, dropped.remote_host >> 24,
+                     (dropped.remote_host >> 16) & 255, (dropped.remote_host >> 8) & 255, dropped.remote_host & 255,
+                     dropped.remote_port, why, counter);
 }
 
 // Port unreachable and friends, queued on the socket by IP_RECVERR, become UDPICMPReceived.

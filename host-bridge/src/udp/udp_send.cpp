@@ -22,13 +22,6 @@ namespace {
 constexpr uint32_t kMaxWdsEntries = 6;         // mactcp-reference 4: more ⇒ invalidWDS
 constexpr uint32_t kMaxUdpPayload = 65535 - 28;  // what one IPv4 datagram can carry
 
-// Errors an earlier datagram's ICMP message leaves on the socket (IP_RECVERR sets sk_err);
-// they belong to that datagram, already reported through the error queue, not to this one.
-bool is_deferred_icmp_error(int error) {
-    return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH || error == EHOSTDOWN ||
-           error == ENONET || error == EPROTO || error == ETIMEDOUT;
-}
-
 int16_t result_for_send_error(int error, Logger &log, uint32_t host, uint16_t port) {
     switch (error) {
     case 0: return err::noErr;
@@ -110,7 +103,12 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
 
     const std::span<const iovec> gathered(parts.data(), count);
     int error = udp_socket::send(socket.fd, gathered, host, remote_port);
-    if (is_deferred_icmp_error(error)) error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    // An error an earlier datagram's ICMP message left on the socket belongs to that datagram,
+    // reported from the error queue (flagged here: this send consumed its notice), not to this one.
+    if (udp_socket::is_icmp_error(error)) {
+        socket.errors_queued = true;
+        error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    }
     const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
     if (result != err::noErr) return result;
     if (core_->trace().enabled()) core_->trace().data("to_host", stream.stream_ptr, static_cast<uint32_t>(total));

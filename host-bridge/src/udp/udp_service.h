@@ -9,6 +9,7 @@
 #include "driver/call.h"
 #include "driver/driver_core.h"
 #include "ip/host_network_info.h"
+#include "udp/udp_socket.h"
 #include "udp/udp_stream.h"
 
 namespace mtb {
@@ -44,9 +45,10 @@ private:
     Outcome bfr_return(Call &call, UdpStream &stream);
     void arm_wait(UdpStream &stream, const std::shared_ptr<HostUdpSocket> &socket);
     void on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr<HostUdpSocket> socket);
-    void drain(UdpStream &stream, HostUdpSocket &socket);
-    void store(UdpStream &stream, HostUdpSocket &socket, uint32_t length);
-    void drop(UdpStream &stream, HostUdpSocket &socket, uint64_t &counter, const char *why, uint32_t length);
+    int drain(UdpStream &stream, HostUdpSocket &socket);
+    void store(UdpStream &stream, HostUdpSocket &socket, const udp_socket::Arrival &arrival, uint32_t at);
+    void note_drop(UdpStream &stream, const HostUdpSocket &socket, const udp_socket::Arrival &dropped,
+                   uint64_t &counter, const char *why);
     void report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUdpSocket &socket);
     void serve_reads(uint32_t stream_ptr, uint64_t serial);
     void on_read_timeout(uint32_t stream_ptr, uint64_t serial, RequestId request);

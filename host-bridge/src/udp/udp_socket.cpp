@@ -22,7 +22,9 @@ sockaddr_in endpoint(uint32_t host, uint16_t port) {
     return address;
 }
 
-Arrival receive(int fd, std::span<uint8_t> into, int flags) {
+}  // namespace
+
+Arrival take(int fd, std::span<uint8_t> into) {
     Arrival arrival;
     sockaddr_in from{};
     iovec part{into.data(), into.size()};
@@ -35,7 +37,7 @@ Arrival receive(int fd, std::span<uint8_t> into, int flags) {
     message.msg_control = control;
     message.msg_controllen = sizeof control;
     // MSG_TRUNC: the return value is the datagram's real length even when `into` is shorter.
-    const ssize_t length = ::recvmsg(fd, &message, flags | MSG_DONTWAIT | MSG_TRUNC);
+    const ssize_t length = ::recvmsg(fd, &message, MSG_DONTWAIT | MSG_TRUNC);
     if (length < 0) {
         arrival.error = errno;
         return arrival;
@@ -52,8 +54,6 @@ Arrival receive(int fd, std::span<uint8_t> into, int flags) {
     }
     return arrival;
 }
-
-}  // namespace
 
 Opened open_bound(uint32_t local_address, uint16_t port) {
     Opened opened;
@@ -90,8 +90,10 @@ void close_fd(int fd) {
     if (fd >= 0) ::close(fd);
 }
 
-Arrival peek(int fd) { return receive(fd, {}, MSG_PEEK); }
-Arrival take(int fd, std::span<uint8_t> into) { return receive(fd, into, 0); }
+bool is_icmp_error(int error) {
+    return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH || error == EHOSTDOWN ||
+           error == ENONET || error == EPROTO || error == ETIMEDOUT;
+}
 
 int send(int fd, std::span<const iovec> parts, uint32_t host, uint16_t port) {
     sockaddr_in to = endpoint(host, port);

@@ -29,10 +29,13 @@ struct Arrival {
     uint16_t remote_port = 0;
     uint32_t local_host = 0;
 };
-// The next datagram's length and sender, leaving it queued.
-Arrival peek(int fd);
-// Takes the next datagram into `into` (empty: discards it).
+// Takes the next datagram into `into` (empty: discards it). `length` is its full length even
+// when `into` was shorter (MSG_TRUNC): the part that did not fit is lost.
 Arrival take(int fd, std::span<uint8_t> into);
+
+// Errors an ICMP message leaves on the socket (IP_RECVERR sets sk_err, which the next recvmsg
+// or sendmsg answers once, whatever it was for): the message itself waits in the error queue.
+bool is_icmp_error(int error);
 
 // Sends one datagram gathered from `parts`; 0 or errno.
 int send(int fd, std::span<const iovec> parts, uint32_t host, uint16_t port);

@@ -26,6 +26,7 @@ struct HostUdpSocket {
     const int fd;
     const uint16_t port;     // host byte order; the guest sees the same number
     bool waiting = false;    // emulation thread: a readiness wait is armed
+    bool errors_queued = false;  // emulation thread: an ICMP error waits in the error queue
     int checksum_off = 0;    // emulation thread: current SO_NO_CHECK setting
 };
 

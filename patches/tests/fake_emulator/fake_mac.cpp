@@ -72,7 +72,8 @@ bool same_name(const std::string &a, const std::string &b) {
     return true;
 }
 
-// _Open for a driver name: search the unit table, call the driver's Open unless already open.
+// _Open for a driver name: search the unit table from unit 0, call the driver's Open unless it
+// is open already. Drivers of other makers (take_unit) have no code the fake can run: they open.
 void trap_open(M68kRegisters *r) {
     const uint32_t pb = r->a[0];
     const std::string name = pascal_string(ReadMacInt32(pb + 18));
@@ -82,19 +83,23 @@ void trap_open(M68kRegisters *r) {
         const uint32_t handle = ReadMacInt32(table + unit * 4);
         if (handle == 0) continue;
         const uint32_t dce = ReadMacInt32(handle);
-        const uint32_t driver = ReadMacInt32(dce);
+        const uint32_t flags = ReadMacInt16(dce + 4);
+        uint32_t driver = ReadMacInt32(dce);
+        if (driver != 0 && (flags & kDRamBased) != 0) driver = ReadMacInt32(driver);
         if (driver == 0 || !same_name(pascal_string(driver + 18), name)) continue;
         const int16_t ref_num = static_cast<int16_t>(~unit);
         int16_t result = 0;
-        const uint32_t flags = ReadMacInt16(dce + 4);
-        if ((flags & kDOpened) == 0) {
+        const uint32_t entry = driver + ReadMacInt16(driver + 8);
+        if ((flags & kDOpened) == 0 && ReadMacInt16(driver + 8) != 0) {
             M68kRegisters open{};
             open.a[0] = pb;
             open.a[1] = dce;
-            run_driver_entry(driver + ReadMacInt16(driver + 8), &open);
+            run_driver_entry(entry, &open);
             result = static_cast<int16_t>(open.d[0]);
-            if (result == 0) WriteMacInt16(dce + 4, flags | kDOpened);
+            // The real .IPP registers Gestalt 'mtcp' after its EMUL_OP (ipp_driver.S)
+            if (result == 0 && g_state->open_registers_gestalt && g_state->has_gestalt) g_state->gestalt[0x6d746370] = 3;
         }
+        if (result == 0) WriteMacInt16(dce + 4, flags | kDOpened);
         WriteMacInt16(pb + 24, static_cast<uint16_t>(ref_num));  // ioRefNum
         WriteMacInt16(pb + 16, static_cast<uint16_t>(result));   // ioResult
         r->d[0] = static_cast<uint32_t>(static_cast<int32_t>(result));
@@ -121,6 +126,21 @@ void trap_drvr_install(M68kRegisters *r) {
 }
 
 }  // namespace
+
+// What happens at the start of every guest call the glue makes: the run-mode check, and a
+// pending interrupt taken right there (the guest runs with interrupts enabled).
+void entering_guest_code() {
+    if (g_state->emul_op_depth == 0) {
+#ifdef SHEEPSHAVER
+        std::fprintf(stderr, "FATAL: Execute68k() not called from EMUL_OP mode\n");
+#endif
+        g_state->execute68k_outside_emul_op = true;
+    }
+    if (g_state->interrupts_in_guest_calls && g_state->irq_depth == 0 && interrupt_flags() != 0) {
+        M68kRegisters irq{};
+        emul_op(M68K_EMUL_OP_IRQ, &irq);
+    }
+}
 
 State &state() { return *g_state; }
 
@@ -150,15 +170,25 @@ void reset_guest(uint16_t unit_count) {
     for (int unit = 0; unit < 48 && unit < unit_count; ++unit) take_unit(unit);
 }
 
-void set_prefs(std::map<std::string, std::string> prefs) { g_state->prefs = std::move(prefs); }
-void take_unit(int unit) {
-    static const uint8_t kOtherDriver[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, '.', 'O', 't', 'h', 'e', 'r'};
-    const uint32_t driver = new_ptr(sizeof kOtherDriver);
-    std::memcpy(Mac2HostAddr(driver), kOtherDriver, sizeof kOtherDriver);
+void set_prefs(std::multimap<std::string, std::string> prefs) { g_state->prefs = std::move(prefs); }
+
+// A DRVR header without code (all entry offsets 0) and the name, in a DCE of its own.
+void take_unit(int unit, const char *name, bool opened, bool handle_based) {
+    const std::size_t length = std::strlen(name);
+    const uint32_t driver = new_ptr(static_cast<uint32_t>(18 + 1 + length));
+    Mac2HostAddr(driver)[18] = static_cast<uint8_t>(length);
+    std::memcpy(Mac2HostAddr(driver + 19), name, length);
     const uint32_t dce = new_ptr(kDceSize);
     const uint32_t handle = new_ptr(4);
     WriteMacInt32(handle, dce);
-    WriteMacInt32(dce, driver);
+    if (handle_based) {
+        const uint32_t master = new_ptr(4);
+        WriteMacInt32(master, driver);
+        WriteMacInt32(dce, master);
+    } else {
+        WriteMacInt32(dce, driver);
+    }
+    WriteMacInt16(dce + 4, (opened ? kDOpened : 0) | (handle_based ? kDRamBased : 0));
     WriteMacInt16(dce + 24, static_cast<uint16_t>(~unit));
     WriteMacInt32(kUnitTable + unit * 4, handle);
 }
@@ -181,12 +211,21 @@ std::string pascal_string(uint32_t addr) {
 }
 
 void emul_op(uint16_t opcode, M68kRegisters *r) {
-    // What each emulator's EmulOp() does for the words the patches add or extend.
+    // What each emulator's EmulOp() does for the words the patches add or extend, in EMUL_OP mode.
+    struct Mode {
+        Mode() { ++g_state->emul_op_depth; }
+        ~Mode() { --g_state->emul_op_depth; }
+    } mode;
     if (opcode == M68K_EMUL_OP_IPP) {
         IPPPluginEmulOp(r);
     } else if (opcode == M68K_EMUL_OP_IRQ) {
         r->d[0] = 0;
-        IPPPluginInterrupt();
+        ++g_state->irq_depth;
+        if (InterruptFlags & INTFLAG_IPP) {  // the patches' hook, in the form of every other flag
+            ClearInterruptFlag(INTFLAG_IPP);
+            IPPPluginInterrupt();
+        }
+        --g_state->irq_depth;
     } else if (opcode == M68K_EMUL_OP_RESET) {
         IPPPluginReset();
     } else if (opcode == M68K_EMUL_OP_INSTALL_DRIVERS) {
@@ -230,6 +269,7 @@ void Execute68k(uint32 pc, M68kRegisters *r)
 extern "C" void Execute68k(uint32 pc, M68kRegisters *r)
 #endif
 {
+    fake::entering_guest_code();
     fake::state().executes.push_back({pc, *r});
     if (fake::state().on_execute68k) fake::state().on_execute68k(pc, r);
 }
@@ -241,6 +281,7 @@ extern "C" void Execute68kTrap(uint16 trap, M68kRegisters *r)
 #endif
 {
     using namespace fake;
+    entering_guest_code();
     state().traps.push_back(trap);
     switch (trap) {
     case 0xa71e: {  // NewPtrSysClear
@@ -263,6 +304,20 @@ extern "C" void Execute68kTrap(uint16 trap, M68kRegisters *r)
     case 0xa000:  // Open
         trap_open(r);
         break;
+    case 0xa346:  // GetOSTrapAddress: _Gestalt (0xad) is implemented or not
+        r->a[0] = (r->d[0] & 0xff) == 0xad && state().has_gestalt ? 0x00400000 : 0x00401000;
+        r->d[0] = 0;
+        break;
+    case 0xa746:  // GetToolTrapAddress: _Unimplemented (0x9f)
+        r->a[0] = 0x00401000;
+        r->d[0] = 0;
+        break;
+    case 0xa1ad: {  // Gestalt
+        const auto found = state().gestalt.find(r->d[0]);
+        r->a[0] = found == state().gestalt.end() ? 0 : found->second;
+        r->d[0] = static_cast<uint32_t>(static_cast<int32_t>(found == state().gestalt.end() ? kGestaltUndefSelectorErr : 0));
+        break;
+    }
     default:
         r->d[0] = static_cast<uint32_t>(static_cast<int32_t>(kUnimplemented));
         break;
@@ -288,8 +343,9 @@ void FlushCodeCache(void *, uint32) { ++fake::state().flush_count; }
 #endif
 
 const char *PrefsFindString(const char *name, int index) {
-    const auto &prefs = fake::state().prefs;
-    const auto found = prefs.find(name);
-    if (index != 0 || found == prefs.end()) return nullptr;
-    return found->second.c_str();
+    auto [value, end] = fake::state().prefs.equal_range(name);
+    for (; value != end && index > 0; --index) ++value;
+    return value == end ? nullptr : value->second.c_str();
 }
+
+void WarningAlert(const char *text) { fake::state().alerts.push_back(text); }

@@ -54,6 +54,9 @@ void emul_op(void *, mtb_regs *regs) {
         regs->d[0] = static_cast<uint32_t>(failed);
         break;
     }
+    case 0x102:  // a second .IPP call from inside the first, as a completion routine makes one
+        regs->d[0] = 0;
+        break;
     case 0x101:  // answer in every register, a7 included (which the glue must not take back)
         for (int i = 0; i < 8; ++i) {
             regs->d[i] = 0xd0000000u + static_cast<uint32_t>(i);
@@ -75,6 +78,8 @@ void interrupt(void *) {
 }
 
 void reset(void *) { say("fake: reset"); }
+// No ipplog of its own: every host line goes back, so the tests see each one.
+void host_log(void *, int level, const char *line) { g_host->log(g_host->ctx, level, line); }
 void shutdown(void *) { say("fake: shutdown"); }
 
 [[noreturn, maybe_unused]] void never_called(void *) {
@@ -91,6 +96,7 @@ void shutdown(void *) { say("fake: shutdown"); }
     api.interrupt = interrupt;
     api.reset = reset;
     api.shutdown = shutdown;
+    api.host_log = host_log;
     api.driver_image = kImage;
     api.driver_image_size = sizeof kImage;
     api.emul_op_offsets = kEmulOpOffsets;

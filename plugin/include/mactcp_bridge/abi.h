@@ -100,7 +100,12 @@ typedef struct mtb_host_api {
      */
     void (*raise_interrupt)(void *ctx);
 
-    /* Prefs item `name` (e.g. "ipplisten"), or NULL when absent. Valid until the next call. */
+    /*
+     * Prefs item `name`, or NULL when absent. Valid until the next call. An item given several
+     * times (the emulators' "ippconfig NAME=VALUE" lines) answers all its values in order,
+     * separated by '\n'. The plugin reads each setting NAME from an item "ippNAME" when the host
+     * has one (the test machine; emulator patches of earlier releases), else from "ippconfig".
+     */
     const char *(*pref_string)(void *ctx, const char *name);
 
     /* One log line (no trailing newline) at enum mtb_log_level `level`. */
@@ -148,6 +153,13 @@ typedef struct mtb_plugin_api {
     uint32_t driver_image_size;
     const uint32_t *emul_op_offsets;
     uint32_t emul_op_offset_count;
+
+    /*
+     * One diagnostic line of the host's own (the emulator glue's: driver install, unit table,
+     * Gestalt), at enum mtb_log_level `level`. The plugin filters it by `ipplog` like its own
+     * lines, records it in the `ipptrace` trace, and passes what it keeps to mtb_host_api.log.
+     */
+    void (*host_log)(void *self, int level, const char *line);
 } mtb_plugin_api;
 
 /*

@@ -6,6 +6,8 @@
 
 #include "sysdeps.h"
 
+extern void WarningAlert(const char *text);	// both emulators: a dialog in GUI builds
+
 #ifdef SHEEPSHAVER
 struct M68kRegisters {
 	uint32 d[8];
