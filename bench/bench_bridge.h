@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <cstdint>
 #include <vector>
 
@@ -362,5 +363,50 @@ struct Connected {
     Connected(const Connected &) = delete;
     Connected &operator=(const Connected &) = delete;
 };
+
+// --- small-read ping-pong, shared by the latency and the many-streams benchmarks -----------
+
+inline double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+// The host-side echo: reads `message` bytes, sends them back, until EOF.
+inline std::thread echo(int fd, uint32_t message) {
+    return std::thread([fd, message] {
+        std::vector<char> buffer(message);
+        while (recv_exactly(fd, buffer.data(), message)) ::send(fd, buffer.data(), message, MSG_NOSIGNAL);
+    });
+}
+
+// Raw baseline: send `message` bytes, spin on a non-blocking recv() until the echo is back
+// (the same spinning CPU as the emulation thread); microseconds per exchange.
+inline double raw_ping_pong_us(int exchanges, uint32_t message) {
+    Listener listener;
+    RawPair pair(listener);
+    std::thread peer = echo(pair.server, message);
+    std::vector<char> buffer(message);
+    const auto start = Clock::now();
+    for (int i = 0; i < exchanges; ++i) {
+        ::send(pair.client, buffer.data(), message, MSG_NOSIGNAL);
+        for (uint32_t got = 0; got < message;) {
+            const ssize_t n = ::recv(pair.client, buffer.data() + got, message - got, MSG_DONTWAIT);
+            if (n > 0) got += static_cast<uint32_t>(n);
+        }
+    }
+    const double us = micros(Clock::now() - start) / exchanges;
+    ::shutdown(pair.client, SHUT_WR);
+    peer.join();
+    return us;
+}
+
+// The same through the bridge, one exchange: TCPSend of the WDS at `wds`, then TCPRcvs into
+// `into` until the echo is back, each finished by spin(). False if a call failed.
+inline bool guest_exchange(Guest &g, uint32_t pb, uint32_t stream, uint32_t wds, uint32_t into, uint32_t message) {
+    g.tcp_send(pb, stream, wds);
+    if (g.spin(pb) != 0) return false;
+    for (uint32_t got = 0; got < message; got += g.tcp_received(pb)) {
+        g.tcp_rcv(pb, stream, into, static_cast<uint16_t>(message - got));
+        if (g.spin(pb) != 0) return false;
+    }
+    return true;
+}
 
 }  // namespace mtb::bench

@@ -26,8 +26,6 @@ constexpr uint32_t kMessage = 64;
 // an interactive app lives in), not still busy with the previous one.
 constexpr auto kGap = std::chrono::microseconds(200);
 
-double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
-
 void pause_briefly() {
     const timespec gap{0, std::chrono::duration_cast<std::chrono::nanoseconds>(kGap).count()};
     ::nanosleep(&gap, nullptr);
@@ -132,48 +130,14 @@ void BM_TcpReceiveLatency(benchmark::State &state) {
 }
 BENCHMARK(BM_TcpReceiveLatency)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
-// The host-side echo: reads kMessage bytes, sends them back, until EOF.
-std::thread echo(int fd) {
-    return std::thread([fd] {
-        char buffer[kMessage];
-        while (recv_exactly(fd, buffer, kMessage)) ::send(fd, buffer, kMessage, MSG_NOSIGNAL);
-    });
-}
-
-double raw_ping_pong_us(int exchanges) {
-    Listener listener;
-    RawPair pair(listener);
-    std::thread peer = echo(pair.server);
-    char buffer[kMessage] = {};
-    const auto start = Clock::now();
-    for (int i = 0; i < exchanges; ++i) {
-        ::send(pair.client, buffer, kMessage, MSG_NOSIGNAL);
-        uint32_t got = 0;
-        while (got < kMessage) {
-            const ssize_t n = ::recv(pair.client, buffer + got, kMessage - got, MSG_DONTWAIT);
-            if (n > 0) got += static_cast<uint32_t>(n);
-        }
-    }
-    const double us = micros(Clock::now() - start) / exchanges;
-    ::shutdown(pair.client, SHUT_WR);
-    peer.join();
-    return us;
-}
-
 double bridge_ping_pong_us(int exchanges) {
     Connected c(4096);
-    std::thread peer = echo(c.peer);
+    std::thread peer = echo(c.peer, kMessage);
     c.g.put_wds(ram::kWds, ram::kData, static_cast<uint16_t>(kMessage));
     const auto start = Clock::now();
     bool failed = false;
-    for (int i = 0; i < exchanges && !failed; ++i) {
-        c.g.tcp_send(ram::kPb, ram::kStream, ram::kWds);
-        failed = c.g.spin(ram::kPb) != 0;
-        for (uint32_t got = 0; got < kMessage && !failed; got += c.g.tcp_received(ram::kPb)) {
-            c.g.tcp_rcv(ram::kPb, ram::kStream, ram::kData + 0x1000, static_cast<uint16_t>(kMessage - got));
-            failed = c.g.spin(ram::kPb) != 0;
-        }
-    }
+    for (int i = 0; i < exchanges && !failed; ++i)
+        failed = !guest_exchange(c.g, ram::kPb, ram::kStream, ram::kWds, ram::kData + 0x1000, kMessage);
     const double us = micros(Clock::now() - start) / exchanges;
     c.g.tcp_simple(kTcpClose, ram::kPb, ram::kStream);  // the echo sees EOF
     c.g.spin(ram::kPb);
@@ -183,7 +147,7 @@ double bridge_ping_pong_us(int exchanges) {
 
 void BM_TcpPingPong(benchmark::State &state) {
     SameRun run;
-    for (auto _ : state) run.sample([] { return raw_ping_pong_us(kMessages); }, [] { return bridge_ping_pong_us(kMessages); });
+    for (auto _ : state) run.sample([] { return raw_ping_pong_us(kMessages, kMessage); }, [] { return bridge_ping_pong_us(kMessages); });
     run.report(state, "round_trip_us", false);
 }
 BENCHMARK(BM_TcpPingPong)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();

@@ -92,35 +92,6 @@ bool connect_streams(Guest &g, int first, int count, uint16_t port) {
     return true;
 }
 
-// The host-side echo: reads kMessage bytes, sends them back, until EOF.
-std::thread echo(int fd) {
-    return std::thread([fd] {
-        char buffer[kMessage];
-        while (recv_exactly(fd, buffer, kMessage)) ::send(fd, buffer, kMessage, MSG_NOSIGNAL);
-    });
-}
-
-double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
-
-double raw_round_trip_us() {
-    Listener listener;
-    RawPair pair(listener);
-    std::thread peer = echo(pair.server);
-    char buffer[kMessage] = {};
-    const auto start = Clock::now();
-    for (int i = 0; i < kExchanges; ++i) {
-        ::send(pair.client, buffer, kMessage, MSG_NOSIGNAL);
-        for (uint32_t got = 0; got < kMessage;) {
-            const ssize_t n = ::recv(pair.client, buffer + got, kMessage - got, MSG_DONTWAIT);
-            if (n > 0) got += static_cast<uint32_t>(n);
-        }
-    }
-    const double us = micros(Clock::now() - start) / kExchanges;
-    ::shutdown(pair.client, SHUT_WR);
-    peer.join();
-    return us;
-}
-
 // Stream 0 talks to an echo peer of its own; streams 1..N-1 are idle.
 struct ManyStreams {
     Guest g;
@@ -149,23 +120,17 @@ void BM_TcpCallsAmongStreams(benchmark::State &state) {
         return;
     }
     Guest &g = many.g;
-    std::thread peer = echo(many.peer);
+    std::thread peer = echo(many.peer, kMessage);
     const uint32_t pb = pb_of(0), stream = buffer_of(0), wds = 0x5000, data = 0x6000;
     g.put_wds(wds, data, static_cast<uint16_t>(kMessage));
     std::vector<double> raw_us, bridge_us, calls_us, status_us;
     for (auto _ : state) {
-        raw_us.push_back(raw_round_trip_us());
+        raw_us.push_back(raw_ping_pong_us(kExchanges, kMessage));
         g.measure_cpu = true;
         g.call_cpu_seconds = 0;
         const auto start = Clock::now();
-        for (int i = 0; i < kExchanges; ++i) {
-            g.tcp_send(pb, stream, wds);
-            g.spin(pb);
-            for (uint32_t got = 0; got < kMessage; got += g.tcp_received(pb)) {
-                g.tcp_rcv(pb, stream, data + 0x100, static_cast<uint16_t>(kMessage - got));
-                if (g.spin(pb) != 0) break;
-            }
-        }
+        for (int i = 0; i < kExchanges; ++i)
+            if (!guest_exchange(g, pb, stream, wds, data + 0x100, kMessage)) break;
         bridge_us.push_back(micros(Clock::now() - start) / kExchanges);
         calls_us.push_back(g.call_cpu_seconds * 1e6 / kExchanges);
         g.measure_cpu = false;

@@ -26,12 +26,28 @@ uint64_t file_size(const std::string &path) {
     return ::stat(path.c_str(), &info) == 0 ? static_cast<uint64_t>(info.st_size) : 0;
 }
 
-// Host -> guest: TCPRcv of `read_size` until the peer's FIN; MB/s, or 0 if bytes went missing.
-double receive(uint32_t read_size, bool traced, uint64_t *trace_bytes) {
+// Runs `transfer(prefs)` on a fresh connected bridge, traced into a temporary file or not;
+// the file's size goes to `trace_bytes`. Returns MB/s.
+template <typename Transfer>
+double maybe_traced(bool traced, uint64_t *trace_bytes, Transfer transfer) {
     std::map<std::string, std::string> prefs;
     if (traced) prefs["ipptrace"] = trace_path();
-    double mbps = 0;
-    {
+    const double mbps = transfer(prefs);
+    if (traced) {
+        if (trace_bytes) *trace_bytes = file_size(trace_path());
+        ::unlink(trace_path().c_str());
+    }
+    return mbps;
+}
+
+double mbps_since(Clock::time_point start, uint64_t moved) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return moved == kBytes ? static_cast<double>(moved) / seconds / 1e6 : 0;  // 0: bytes went missing
+}
+
+// Host -> guest: TCPRcv of `read_size` until the peer's FIN.
+double receive(uint32_t read_size, bool traced, uint64_t *trace_bytes) {
+    return maybe_traced(traced, trace_bytes, [&](const std::map<std::string, std::string> &prefs) {
         Connected c(0x40000, prefs);
         const auto start = Clock::now();
         std::thread writer([&] {
@@ -45,22 +61,13 @@ double receive(uint32_t read_size, bool traced, uint64_t *trace_bytes) {
             got += c.g.tcp_received(ram::kPb);
         }
         writer.join();
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        mbps = got == kBytes ? static_cast<double>(got) / seconds / 1e6 : 0;
-    }
-    if (traced) {
-        if (trace_bytes) *trace_bytes = file_size(trace_path());
-        ::unlink(trace_path().c_str());
-    }
-    return mbps;
+        return mbps_since(start, got);
+    });
 }
 
 // Guest -> host: synchronous TCPSends of `send_size`.
 double send(uint32_t send_size, bool traced, uint64_t *trace_bytes) {
-    std::map<std::string, std::string> prefs;
-    if (traced) prefs["ipptrace"] = trace_path();
-    double mbps = 0;
-    {
+    return maybe_traced(traced, trace_bytes, [&](const std::map<std::string, std::string> &prefs) {
         Connected c(0x40000, prefs);
         uint64_t received = 0;
         const auto start = Clock::now();
@@ -73,14 +80,8 @@ double send(uint32_t send_size, bool traced, uint64_t *trace_bytes) {
         c.g.tcp_simple(kTcpClose, ram::kPb, ram::kStream);
         c.g.finish(ram::kPb);
         reader.join();
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        mbps = received == kBytes ? static_cast<double>(received) / seconds / 1e6 : 0;
-    }
-    if (traced) {
-        if (trace_bytes) *trace_bytes = file_size(trace_path());
-        ::unlink(trace_path().c_str());
-    }
-    return mbps;
+        return mbps_since(start, received);
+    });
 }
 
 // Counters: off_MBps, on_MBps (medians), on_off_ratio (on / off), trace_MB_per_MB (file bytes

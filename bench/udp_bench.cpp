@@ -172,25 +172,18 @@ double bridge_guest_to_host(uint32_t size) {
 }
 
 // Arg: datagram payload size.
-void BM_UdpHostToGuest(benchmark::State &state) {
+void same_run(benchmark::State &state, double (*raw)(uint32_t), double (*bridge)(uint32_t)) {
     const auto size = static_cast<uint32_t>(state.range(0));
     SameRun run;
-    for (auto _ : state)
-        run.sample([&] { return raw_host_to_guest(size) / 1e3; }, [&] { return bridge_host_to_guest(size) / 1e3; });
+    for (auto _ : state) run.sample([&] { return raw(size) / 1e3; }, [&] { return bridge(size) / 1e3; });
     run.report(state, "kdgps");
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kDatagrams * 2));
 }
+
+void BM_UdpHostToGuest(benchmark::State &state) { same_run(state, raw_host_to_guest, bridge_host_to_guest); }
+void BM_UdpGuestToHost(benchmark::State &state) { same_run(state, raw_guest_to_host, bridge_guest_to_host); }
 BENCHMARK(BM_UdpHostToGuest)->ArgName("bytes")->Arg(64)->Arg(512)->Arg(1460)->Arg(8192)
     ->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
-
-void BM_UdpGuestToHost(benchmark::State &state) {
-    const auto size = static_cast<uint32_t>(state.range(0));
-    SameRun run;
-    for (auto _ : state)
-        run.sample([&] { return raw_guest_to_host(size) / 1e3; }, [&] { return bridge_guest_to_host(size) / 1e3; });
-    run.report(state, "kdgps");
-    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kDatagrams * 2));
-}
 BENCHMARK(BM_UdpGuestToHost)->ArgName("bytes")->Arg(64)->Arg(512)->Arg(1460)->Arg(8192)
     ->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 

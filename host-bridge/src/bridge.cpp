@@ -6,6 +6,7 @@
 #include "ip/host_network_info.h"
 #include "ip/ip_service.h"
 #include "tcp/tcp_service.h"
+#include "tls/tls_upstream.h"
 #include "udp/udp_service.h"
 
 namespace mtb {
@@ -13,7 +14,8 @@ namespace mtb {
 struct Bridge::Parts {
     Parts(HostEnvironment &host, GuestCpu &cpu)
         : network(discover_host_network()), core(host, cpu), ip(core, network), udp(core, network), tcp(core, network),
-          dnr(core) {
+          dnr(core), tls(core.host(), core.log()) {
+        tcp.use_tls(tls, dnr.looked_up_names());
         core.add_service(15, 19, ip);
         core.add_service(20, 29, udp);
         core.add_service(30, 49, tcp);
@@ -36,6 +38,7 @@ struct Bridge::Parts {
     UdpService udp;
     TcpService tcp;
     DnrService dnr;
+    tls::TlsUpstream tls;
 };
 
 Bridge::Bridge(HostEnvironment &host, GuestCpu &cpu) : parts_(std::make_unique<Parts>(host, cpu)) {}

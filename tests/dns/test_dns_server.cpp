@@ -23,7 +23,7 @@ using asio::ip::udp;
 
 namespace {
 
-constexpr uint16_t kA = 1, kCNAME = 5, kPTR = 12, kHINFO = 13, kMX = 15;
+constexpr uint16_t kA = 1, kCNAME = 5, kPTR = 12, kHINFO = 13, kMX = 15, kAAAA = 28;
 
 std::string lower(std::string s) {
     for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -274,6 +274,10 @@ void TestDnsServer::add_cname(const std::string &alias, const std::string &targe
     put_name(r.rdata, lower(target));
     impl_->add(alias, std::move(r));
 }
+void TestDnsServer::add_aaaa(const std::string &name, const std::array<uint8_t, 16> &address, uint32_t ttl) {
+    Record r{kAAAA, ttl, std::vector<uint8_t>(address.begin(), address.end())};
+    impl_->add(name, std::move(r));
+}
 void TestDnsServer::add_ptr(uint32_t a, const std::string &name, uint32_t ttl) {
     Record r{kPTR, ttl, {}};
     put_name(r.rdata, lower(name));
@@ -342,6 +346,12 @@ void TestDnsServer::add_standard_zone() {
     add_a("mx1.test.example", 0x0A010210, 300);
     add_silent("slow.test.example");
     add_servfail("broken.test.example");
+    std::array<uint8_t, 16> loopback6{};
+    loopback6[15] = 1;
+    add_aaaa("v6only.test.example", loopback6, 300);
+    add_aaaa("v6pair.test.example", loopback6, 300);
+    loopback6[15] = 2;
+    add_aaaa("v6pair.test.example", loopback6, 300);
     for (int i = 0; i < 60; ++i) add_a("host" + std::to_string(i) + ".test.example", 0x0A040000 + static_cast<uint32_t>(i), 300);
 }
 

@@ -2,7 +2,6 @@
  * Machine self-test: the guest runtime and the simple Toolbox services. The harness sets
  * params answer=42 and name=loopback, and Gestalt 'mtbt' = 0x12345678.
  */
-#include "callback_thunks.h"
 #include "mactcp.h"
 #include "mtb_test.h"
 #include "toolbox.h"
@@ -47,30 +46,66 @@ static int all_zero(const char *p, long n)
     return 1;
 }
 
+/* Every long of the block reads MTB_GARBAGE_PATTERN (blocks are 4-byte aligned). */
+static int all_garbage(const char *p, long n)
+{
+    const unsigned long *l = (const unsigned long *)p;
+    for (; n >= 4; n -= 4)
+        if (*l++ != MTB_GARBAGE_PATTERN)
+            return 0;
+    return 1;
+}
+
+/* Called first: stack memory no call has reached yet holds the pattern, as a real Mac's stack
+ * holds leftovers (uninitialised locals are not zero). */
+static void test_stack_starts_as_garbage(void)
+{
+    char here;
+    const char *deep = (const char *)(((unsigned long)&here - 8192) & ~3ul);
+    CHECK(all_garbage(deep, 4096));
+}
+
 static void test_memory(void)
 {
-    Ptr p = NewPtr(1000), q, s, big;
-    Handle h;
+    Ptr p = NewPtr(1000), q, s, c, big;
+    Handle h, hc, hs;
     CHECK(p != 0);
     CHECK_EQ(MemError(), noErr);
-    CHECK(all_zero(p, 1000));
+    CHECK(all_garbage(p, 1000));
     memset(p, 0xAA, 1000);
     DisposePtr(p);
     CHECK_EQ(MemError(), noErr);
-    q = NewPtr(1000); /* fresh memory is zero even when the block is reused */
+    q = NewPtr(1000); /* a reused block gets the pattern again, not the old contents */
     CHECK(q != 0);
-    CHECK(all_zero(q, 1000));
+    CHECK(all_garbage(q, 1000));
+    c = NewPtrClear(1000); /* the trap word's clear bit (0xA31E) */
+    CHECK(c != 0 && all_zero(c, 1000));
     s = NewPtrSysClear(64);
     CHECK(s != 0 && (unsigned long)s < MTB_GUEST_LOAD_ADDRESS);
+    CHECK(all_zero(s, 64));
+    DisposePtr(s);
+    s = NewPtrSys(64);
+    CHECK(s != 0 && (unsigned long)s < MTB_GUEST_LOAD_ADDRESS);
+    CHECK(all_garbage(s, 64));
     big = NewPtr(0x7FFFFFF0);
     CHECK(big == 0);
     CHECK_EQ(MemError(), memFullErr);
     DisposePtr(q);
+    DisposePtr(c);
     DisposePtr(s);
 
     h = NewHandle(64);
     CHECK(h != 0 && *h != 0);
-    CHECK(all_zero(*h, 64));
+    CHECK(all_garbage(*h, 64));
+    hc = NewHandleClear(64);
+    CHECK(hc != 0 && *hc != 0 && all_zero(*hc, 64));
+    hs = NewHandleSys(64);
+    CHECK(hs != 0 && (unsigned long)*hs < MTB_GUEST_LOAD_ADDRESS && all_garbage(*hs, 64));
+    DisposeHandle(hs);
+    hs = NewHandleSysClear(64);
+    CHECK(hs != 0 && (unsigned long)*hs < MTB_GUEST_LOAD_ADDRESS && all_zero(*hs, 64));
+    DisposeHandle(hs);
+    DisposeHandle(hc);
     HLock(h);
     CHECK_EQ(MemError(), noErr);
     HUnlock(h);
@@ -97,6 +132,53 @@ static void test_strings(void)
     CHECK(strcmp("abc", "abd") < 0 && strncmp("abcx", "abcy", 3) == 0);
 }
 
+#define FORMATS_AS(expected, ...)                                                     \
+    do {                                                                              \
+        char out_[128];                                                               \
+        int n_ = snprintf(out_, sizeof out_, __VA_ARGS__);                             \
+        if (strcmp(out_, expected) != 0)                                              \
+            printf("printf: got \"%s\", want \"%s\"\n", out_, expected);            \
+        CHECK(strcmp(out_, expected) == 0);                                           \
+        CHECK_EQ(n_, (long)strlen(expected));                                         \
+    } while (0)
+
+/* Width, precision and flags as C99 says, the forms real client code uses. */
+static void test_printf_width_and_precision(void)
+{
+    static const char unterminated[4] = {'a', 'b', 'c', 'd'}; /* no NUL: %.4s must stop */
+    char big[200];
+    FORMATS_AS("abc", "%.3s", "abcdef");
+    FORMATS_AS("abcd|", "%.4s|", unterminated);
+    FORMATS_AS("ab      |", "%-8.2s|", "abcdef");
+    FORMATS_AS("    ab|", "%6.2s|", "abcdef");
+    FORMATS_AS("name    |", "%-8s|", "name");
+    FORMATS_AS("0000beef", "%08lx", 0xBEEFul);
+    FORMATS_AS("DEADBEEF", "%08lX", 0xDEADBEEFul);
+    FORMATS_AS("   42|42   |", "%*d|%-*d|", 5, 42, 5, 42);
+    FORMATS_AS("42   |", "%*d|", -5, 42); /* a negative '*' width left-justifies */
+    FORMATS_AS("xy|", "%.*s|", 2, "xyz");
+    FORMATS_AS("xyz|", "%.*s|", -1, "xyz"); /* a negative precision counts as none */
+    FORMATS_AS("  007|-007|", "%5.3d|%.3d|", 7, -7);
+    FORMATS_AS("||    ", "|%.0d|%4.0d", 0, 0);
+    FORMATS_AS("  -42|-0042|+42| 42", "%5d|%05d|%+d|% d", -42, -42, 42, 42);
+    FORMATS_AS("0x1f|0X1F|017|0", "%#x|%#X|%#o|%#x", 31, 31, 15, 0);
+    FORMATS_AS("-1|65535|-128|255", "%hd|%hu|%hhd|%hhu", 65535, 65535, 0x180, 0x1FF);
+    FORMATS_AS("4000000000|123", "%lu|%zu", 4000000000ul, (size_t)123);
+    FORMATS_AS("0x00000000|0x00001234", "%p|%p", (void *)0, (void *)0x1234);
+    FORMATS_AS("    x|x    |", "%5c|%-5c|", 'x', 'x');
+    {
+        const char *volatile unsupported = "%d%%|%lld|%f"; /* not a literal: no -Wformat */
+        char out[32];
+        snprintf(out, sizeof out, unsupported, 100);
+        CHECK(strcmp(out, "100%|%lld|%f") == 0);
+    }
+    /* printf itself: a field wider than its 128-byte chunk */
+    memset(big, 'q', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    CHECK_EQ(printf("%.150s\n", big), 151);
+    CHECK_EQ(printf("[%170s]\n", "right"), 173);
+}
+
 static void test_gestalt(void)
 {
     long response = 0;
@@ -119,103 +201,15 @@ static void test_ticks(void)
     CHECK(TickCount() >= t0 + 3);
 }
 
-/* ---- Pascal callback thunks, called here the way MacTCP would call them ---- */
-static unsigned long got[5];
-
-static void tcp_asr(StreamPtr s, unsigned short event, Ptr user, unsigned short reason, ICMPReport *icmp)
-{
-    got[0] = s;
-    got[1] = event;
-    got[2] = (unsigned long)user;
-    got[3] = reason;
-    got[4] = (unsigned long)icmp;
-}
-MTB_TCP_ASR_THUNK(tcp_asr_thunk, tcp_asr);
-
-static void udp_asr(StreamPtr s, unsigned short event, Ptr user, ICMPReport *icmp)
-{
-    got[0] = s;
-    got[1] = event;
-    got[2] = (unsigned long)user;
-    got[4] = (unsigned long)icmp;
-}
-MTB_UDP_ASR_THUNK(udp_asr_thunk, udp_asr);
-
-static void result_proc(void *info, char *user)
-{
-    got[0] = (unsigned long)info;
-    got[2] = (unsigned long)user;
-}
-MTB_PASCAL_2L_THUNK(result_proc_thunk, result_proc);
-
-/* Each returns how far SP moved across the call: 0 when the callee popped its arguments. */
-static long call_tcp_asr(void)
-{
-    unsigned long before, after;
-    __asm__ volatile("move.l %%sp,%0\n\t"
-                     "move.l #0x11223344,-(%%sp)\n\t" /* tcpStream */
-                     "move.w #4,-(%%sp)\n\t"          /* eventCode */
-                     "move.l #0x55667788,-(%%sp)\n\t" /* userDataPtr */
-                     "move.w #7,-(%%sp)\n\t"          /* terminReason */
-                     "move.l #0x0000abcd,-(%%sp)\n\t" /* icmpMsg */
-                     "jsr tcp_asr_thunk\n\t"
-                     "move.l %%sp,%1"
-                     : "=&d"(before), "=d"(after) : : "d0", "d1", "a0", "a1", "cc", "memory");
-    return (long)(before - after);
-}
-
-static long call_udp_asr(void)
-{
-    unsigned long before, after;
-    __asm__ volatile("move.l %%sp,%0\n\t"
-                     "move.l #0x99aabbcc,-(%%sp)\n\t" /* udpStream */
-                     "move.w #2,-(%%sp)\n\t"          /* eventCode */
-                     "move.l #0x01020304,-(%%sp)\n\t" /* userDataPtr */
-                     "move.l #0x00005678,-(%%sp)\n\t" /* icmpMsg */
-                     "jsr udp_asr_thunk\n\t"
-                     "move.l %%sp,%1"
-                     : "=&d"(before), "=d"(after) : : "d0", "d1", "a0", "a1", "cc", "memory");
-    return (long)(before - after);
-}
-
-static long call_result_proc(void)
-{
-    unsigned long before, after;
-    __asm__ volatile("move.l %%sp,%0\n\t"
-                     "move.l #0x00200000,-(%%sp)\n\t" /* hostInfo * */
-                     "move.l #0x00300000,-(%%sp)\n\t" /* userData */
-                     "jsr result_proc_thunk\n\t"
-                     "move.l %%sp,%1"
-                     : "=&d"(before), "=d"(after) : : "d0", "d1", "a0", "a1", "cc", "memory");
-    return (long)(before - after);
-}
-
-static void test_thunks(void)
-{
-    CHECK_EQ(call_tcp_asr(), 0);
-    CHECK_EQ(got[0], 0x11223344);
-    CHECK_EQ(got[1], 4);
-    CHECK_EQ(got[2], 0x55667788);
-    CHECK_EQ(got[3], 7);
-    CHECK_EQ(got[4], 0xabcd);
-    CHECK_EQ(call_udp_asr(), 0);
-    CHECK_EQ(got[0], 0x99aabbcc);
-    CHECK_EQ(got[1], 2);
-    CHECK_EQ(got[2], 0x01020304);
-    CHECK_EQ(got[4], 0x5678);
-    CHECK_EQ(call_result_proc(), 0);
-    CHECK_EQ(got[0], 0x00200000);
-    CHECK_EQ(got[2], 0x00300000);
-}
-
 int main(void)
 {
+    test_stack_starts_as_garbage();
     test_params();
     test_division();
     test_memory();
     test_strings();
+    test_printf_width_and_precision();
     test_gestalt();
     test_ticks();
-    test_thunks();
     return mtb_test_finish();
 }

@@ -172,7 +172,8 @@ public:
 
     // --- ReplayScript: host results for ReplayHostIo ----------------------------------------
     const json *expect_host(std::string_view op) override {
-        if (stopping_) return nullptr;
+        // Outside entries (building and tearing down the bridge) nothing is recorded either.
+        if (stopping_ || entry_depth_ == 0) return nullptr;
         skip_uncompared();
         if (pos_ >= trace_.records.size() || trace_.records[pos_].kind != "host") {
             diverge(pos_ < trace_.records.size() ? trace_.records[pos_].json : json::object(), "op",
@@ -192,6 +193,11 @@ private:
         const Record &r = trace_.records[pos_];
         apply_inputs(pos_);
         const std::string e = r.json["e"].get<std::string>();
+        ++entry_depth_;
+        struct Leave {
+            int &depth;
+            ~Leave() { --depth; }
+        } leave{entry_depth_};
         if (e == "interrupt") {
             bridge_->interrupt();
         } else if (e == "reset") {
@@ -347,6 +353,7 @@ private:
     Bridge *bridge_ = nullptr;
     std::size_t pos_ = 0;
     std::size_t matched_ = 0;
+    int entry_depth_ = 0;
     bool diverged_ = false;
     bool stopping_ = false;
     std::string report_;

@@ -91,10 +91,10 @@ private:
             ++s.calls;
             if (result == err::inProgress) {
                 pending_[pb] = {stream, began};
-                add(s, began, r.line, fmt::format("{:<22} pb {:#x}{}", cs_code_name(cs), pb, " … pending"));
+                add(s, began, r.line, fmt::format("{:<22} pb {:#x}{}", call_name(cs, pb), pb, " … pending"));
             } else {
                 if (result != err::noErr) ++s.errors;
-                add(s, began, r.line, fmt::format("{:<22} {:<24} {:>9} ms", cs_code_name(cs), result_name(result), ms(t - began)));
+                add(s, began, r.line, fmt::format("{:<22} {:<24} {:>9} ms", call_name(cs, pb), result_name(result), ms(t - began)));
             }
         } else if (r.kind == "done") {
             const uint32_t pb = u32(j, "pb");
@@ -107,7 +107,7 @@ private:
             const auto result = static_cast<int16_t>(i64(j, "result"));
             StreamInfo &s = at(stream, t);
             if (result != err::noErr) ++s.errors;
-            add(s, t, r.line, fmt::format("{:<22} {:<24} {:>9} ms  (completed)", cs_code_name(static_cast<uint16_t>(u32(j, "cs"))),
+            add(s, t, r.line, fmt::format("{:<22} {:<24} {:>9} ms  (completed)", call_name(static_cast<uint16_t>(u32(j, "cs")), pb),
                                           result_name(result), ms(t - issued)));
         } else if (r.kind == "cb") {
             const std::string kind = str(j, "cb");
@@ -142,11 +142,24 @@ private:
         }
     }
 
+    // DNR calls by selector (the 'dnrp' code's private block holds it where streams are).
+    std::string call_name(uint16_t cs, uint32_t pb) {
+        if (cs != static_cast<uint16_t>(CsCode::dnrCall)) return std::string(cs_code_name(cs));
+        static constexpr std::string_view kSelectors[] = {"?", "OpenResolver", "CloseResolver", "StrToAddr", "AddrToStr",
+                                                          "EnumCache", "AddrToName", "HInfo", "MXInfo"};
+        const uint32_t selector = long_at(pb + kStreamOffset);
+        return "DNR " + std::string(selector < std::size(kSelectors) ? kSelectors[selector] : "?");
+    }
+
+    uint32_t long_at(uint32_t addr) {
+        uint32_t value = 0;
+        for (uint32_t i = 0; i < 4; ++i) value = (value << 8) | memory_.get(addr + i).value_or(0);
+        return value;
+    }
+
     uint32_t stream_of(uint16_t cs, uint32_t pb) {
         if (cs < 20 || cs > 49 || cs == 25 || cs == 43) return 0;  // UDPMaxMTUSize, TCPGlobalInfo: no stream
-        uint32_t value = 0;
-        for (uint32_t i = 0; i < 4; ++i) value = (value << 8) | memory_.get(pb + kStreamOffset + i).value_or(0);
-        return value;
+        return long_at(pb + kStreamOffset);
     }
 
     StreamInfo &at(uint32_t stream, uint64_t t) {

@@ -80,9 +80,10 @@ int16_t DnrService::open_resolver(const ParamBlock &pb, uint32_t a5) {
             const std::string text(reinterpret_cast<const char *>(bytes->data()), bytes->size());
             std::size_t seeded = 0;
             for (const HostsRecord &record : parse_hosts_file(text)) {
-                if (record.type == kTypeA)
+                if (record.type == kTypeA) {
                     cache_.put_permanent_address(record.name, record.address);
-                else
+                    names_.remember_permanent(record.name, record.address);
+                } else
                     cache_.put_permanent_cname(record.name, record.target);
                 ++seeded;
             }
@@ -192,7 +193,16 @@ int16_t DnrService::addr_to_name(const ParamBlock &pb, uint32_t a5) {
         write_host_info(record, err::noResultProc, "", {});
         return err::noResultProc;
     }
-    const int16_t code = start_lookup({QueryKind::name, a5, record, proc, user_data, {}, address, 0});
+    Pending pending{QueryKind::name, a5, record, proc, user_data, {}, address, 0};
+    // A stand-in for an IPv6 host has no PTR record anywhere: its name is the one looked up.
+    if (const auto *mapping = ipv6_pool_.find(address, Ipv6MappingPool::Clock::now())) {
+        DnsAnswer answer;
+        answer.canonical = mapping->name;
+        const int16_t code = answer_locally(std::move(pending), std::move(answer));
+        write_host_info(record, code, "", {});
+        return code;
+    }
+    const int16_t code = start_lookup(std::move(pending));
     write_host_info(record, code, "", {});
     return code;
 }
@@ -238,13 +248,39 @@ int16_t DnrService::start_lookup(Pending pending) {
     return err::cacheFault;
 }
 
+int16_t DnrService::answer_locally(Pending pending, DnsAnswer answer) {
+    const uint64_t id = next_id_++;
+    pending.earliest = DriverCore::Clock::now() + kMinCallbackDelay;
+    pending.timer = core_.schedule(kMinCallbackDelay, [this, id, answer = std::move(answer)] { finish(id, answer); });
+    pending_.emplace(id, std::move(pending));
+    return err::cacheFault;
+}
+
+DnsAnswer DnrService::map_ipv6(const std::string &asked, DnsAnswer answer) {
+    if (answer.status != err::noErr || !answer.addresses.empty() || answer.ipv6_addresses.empty()) return answer;
+    const auto now = Ipv6MappingPool::Clock::now();
+    for (const Ipv6Address &ipv6 : answer.ipv6_addresses) {
+        if (answer.addresses.size() == host_info::maxAddrs) break;
+        if (auto stand_in = ipv6_pool_.map(ipv6, cache_key(asked), answer.ttl, now)) {
+            answer.addresses.push_back(*stand_in);
+            core_.log().info("DNR: {} has only IPv6 addresses; {} stands for {}", asked, format_dotted_quad(*stand_in),
+                             format_ipv6(ipv6));
+        }
+    }
+    if (answer.addresses.empty()) {
+        core_.log().warning("DNR: {} has only IPv6 addresses and the mapping pool is full", asked);
+        return dns_error(err::outOfMemory);
+    }
+    return answer;
+}
+
 // Emulation thread, interrupt level: the one completion of lookup `id` (answer, error or
 // deadline); later ones find nothing.
-void DnrService::finish(uint64_t id, const DnsAnswer &answer) {
+void DnrService::finish(uint64_t id, const DnsAnswer &given) {
     auto found = pending_.find(id);
     if (found == pending_.end()) return;
     if (const auto now = DriverCore::Clock::now(); now < found->second.earliest) {
-        core_.schedule(found->second.earliest - now, [this, id, answer] { finish(id, answer); });
+        core_.schedule(found->second.earliest - now, [this, id, given] { finish(id, given); });
         return;  // still exactly once: whichever of this and the deadline comes first wins
     }
     const Pending p = std::move(found->second);
@@ -253,7 +289,9 @@ void DnrService::finish(uint64_t id, const DnsAnswer &answer) {
     const auto now = DnrCache::Clock::now();
     switch (p.kind) {
     case QueryKind::address: {
+        const DnsAnswer answer = map_ipv6(p.asked, given);
         cache_.put_address(p.asked, answer, now);
+        if (answer.status == err::noErr) names_.remember(p.asked, answer.addresses, answer.ttl, now);
         std::vector<uint32_t> addresses = answer.addresses;
         if (addresses.size() > host_info::maxAddrs) addresses.resize(host_info::maxAddrs);
         write_host_info(p.record, answer.status, answer.status == err::noErr ? with_trailing_dot(answer.canonical) : "",
@@ -261,16 +299,16 @@ void DnrService::finish(uint64_t id, const DnsAnswer &answer) {
         break;
     }
     case QueryKind::name:
-        write_host_info(p.record, answer.status, answer.status == err::noErr ? with_trailing_dot(answer.canonical) : "",
+        write_host_info(p.record, given.status, given.status == err::noErr ? with_trailing_dot(given.canonical) : "",
                         {p.address});
         break;
     case QueryKind::hinfo:
-        cache_.put_hinfo(p.asked, answer, now);
-        write_return_rec(p.record, p.kind, answer);
+        cache_.put_hinfo(p.asked, given, now);
+        write_return_rec(p.record, p.kind, given);
         break;
     case QueryKind::mx:
-        cache_.put_mx(p.asked, answer, now);
-        write_return_rec(p.record, p.kind, answer);
+        cache_.put_mx(p.asked, given, now);
+        write_return_rec(p.record, p.kind, given);
         break;
     }
     core_.deliver([this, proc = p.proc, record = p.record, user_data = p.user_data, a5 = p.a5] {
@@ -318,6 +356,8 @@ void DnrService::reset() {
     pending_.clear();
     open_.clear();
     cache_.clear();
+    names_.clear();
+    ipv6_pool_.clear();  // every stream is gone too
     resolver_->cancel_all();
 }
 

@@ -13,6 +13,8 @@
 #include "driver/driver_core.h"
 #include "dnr/dnr_cache.h"
 #include "dnr/dns_resolver.h"
+#include "dnr/ipv6_mapping_pool.h"
+#include "dnr/looked_up_names.h"
 
 namespace mtb {
 
@@ -37,6 +39,10 @@ public:
 
     std::size_t pending_lookups() const { return pending_.size(); }
     dnr::DnrCache &cache() { return cache_; }
+    // For the TCP and UDP services: the name behind an address the guest looked up (SNI,
+    // certificate checks, ipptls host limits), and the IPv6 host behind a pool address.
+    dnr::LookedUpNames &looked_up_names() { return names_; }
+    dnr::Ipv6MappingPool &ipv6_pool() { return ipv6_pool_; }
 
 private:
     struct Pending {
@@ -63,6 +69,10 @@ private:
     std::optional<std::string> read_name(uint32_t address);
     int16_t start_lookup(Pending pending);
     void finish(uint64_t id, const dnr::DnsAnswer &answer);
+    // An IPv6-only answer becomes one with pool addresses (mactcp-reference knows only IPv4).
+    dnr::DnsAnswer map_ipv6(const std::string &asked, dnr::DnsAnswer answer);
+    // ADDRTONAME of a pool address: answered from the mapping, still through the result proc.
+    int16_t answer_locally(Pending pending, dnr::DnsAnswer answer);
     void write_host_info(uint32_t record, int16_t code, const std::string &canonical,
                          const std::vector<uint32_t> &addresses);
     void write_return_rec(uint32_t record, dnr::QueryKind kind, const dnr::DnsAnswer &answer);
@@ -71,6 +81,8 @@ private:
     DriverCore &core_;
     std::unique_ptr<dnr::DnsResolver> resolver_;
     dnr::DnrCache cache_;
+    dnr::LookedUpNames names_;
+    dnr::Ipv6MappingPool ipv6_pool_;
     std::map<uint32_t, int> open_;  // A5 of each application with the resolver open -> opens
     std::map<uint64_t, Pending> pending_;
     uint64_t next_id_ = 1;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "dnr/dnr_text.h"
 
+#include <arpa/inet.h>
+
 #include <cctype>
 #include <charconv>
 
@@ -28,6 +30,12 @@ std::optional<uint32_t> parse_dotted_quad(std::string_view text) {
     }
     if (p != end) return std::nullopt;
     return address;
+}
+
+std::string format_ipv6(const std::array<uint8_t, 16> &address) {
+    char text[INET6_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET6, address.data(), text, sizeof text);
+    return text;
 }
 
 std::string format_dotted_quad(uint32_t a) {

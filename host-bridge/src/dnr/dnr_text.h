@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,8 @@ namespace mtb::dnr {
 // "W.X.Y.Z", four decimal parts 0..255, nothing else (MacTCP answers these without a query).
 std::optional<uint32_t> parse_dotted_quad(std::string_view text);
 std::string format_dotted_quad(uint32_t address);
+// "2001:db8::1" (RFC 5952) of 16 bytes in network order, for log lines.
+std::string format_ipv6(const std::array<uint8_t, 16> &address);
 
 // The cache key of a host name: lower case, without the trailing dot.
 std::string cache_key(std::string_view name);

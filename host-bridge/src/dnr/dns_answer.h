@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct DnsAnswer {
     int16_t status = err::noErr;   // noErr or a DNR error code (section 6)
     std::string canonical;         // without the trailing dot
     std::vector<uint32_t> addresses;  // A records, in the order received
+    // AAAA records (network byte order), asked for only when the name has no A record: the
+    // DNR then answers with stand-ins from its IPv6 mapping pool.
+    std::vector<std::array<uint8_t, 16>> ipv6_addresses;
     uint32_t ttl = 0;              // seconds: the smallest TTL of the records used
     std::vector<CnameLink> cnames;
     uint16_t mx_preference = 0;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <sstream>
 
@@ -88,6 +89,7 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
         uint64_t id;
         QueryKind kind;
         std::string name;
+        bool ipv6 = false;  // the AAAA query after an address lookup found no A record
     };
 
     Impl(asio::io_context &io, ResolverOptions opts, Done done_fn)
@@ -220,13 +222,7 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
         }
         auto *query = new Query{weak_from_this(), id, kind, name};
         switch (kind) {
-        case QueryKind::address: {
-            ares_addrinfo_hints hints{};
-            hints.ai_flags = ARES_AI_CANONNAME;
-            hints.ai_family = AF_INET;
-            ares_getaddrinfo(channel, name.c_str(), nullptr, &hints, &Impl::on_addrinfo, query);
-            break;
-        }
+        case QueryKind::address: start_addrinfo(query); break;
         case QueryKind::name: {
             in_addr in{};
             in.s_addr = htonl(address);
@@ -240,6 +236,14 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
             break;
         }
         schedule_timeout();
+    }
+
+    // A (or, for query->ipv6, AAAA) records of query->name.
+    void start_addrinfo(Query *query) {
+        ares_addrinfo_hints hints{};
+        hints.ai_flags = ARES_AI_CANONNAME;
+        hints.ai_family = query->ipv6 ? AF_INET6 : AF_INET;
+        ares_getaddrinfo(channel, query->name.c_str(), nullptr, &hints, &Impl::on_addrinfo, query);
     }
 
     // Takes ownership of the query; false when the answer must be dropped.
@@ -256,7 +260,13 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
         if (query) {
             DnsAnswer answer = status == ARES_SUCCESS && info ? from_addrinfo(query->name, *info)
                                                                : dns_error(dnr_status_from_ares(status));
-            impl->done(query->id, std::move(answer));
+            // The name exists without an A record: an IPv6-only host, perhaps.
+            if (!query->ipv6 && (status == ARES_ENODATA || (status == ARES_SUCCESS && answer.addresses.empty()))) {
+                query->ipv6 = true;
+                impl->start_addrinfo(query.release());
+            } else {
+                impl->done(query->id, std::move(answer));
+            }
         }
         if (info) ares_freeaddrinfo(info);
     }
@@ -265,6 +275,15 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
         DnsAnswer answer;
         uint32_t ttl = UINT32_MAX;
         for (auto *node = info.nodes; node; node = node->ai_next) {
+            if (node->ai_family == AF_INET6 && node->ai_addrlen >= sizeof(sockaddr_in6)) {
+                const auto *sin6 = reinterpret_cast<const sockaddr_in6 *>(node->ai_addr);
+                std::array<uint8_t, 16> a;
+                std::memcpy(a.data(), &sin6->sin6_addr, a.size());
+                if (std::find(answer.ipv6_addresses.begin(), answer.ipv6_addresses.end(), a) == answer.ipv6_addresses.end())
+                    answer.ipv6_addresses.push_back(a);
+                ttl = std::min<uint32_t>(ttl, static_cast<uint32_t>(std::max(node->ai_ttl, 0)));
+                continue;
+            }
             if (node->ai_family != AF_INET || node->ai_addrlen < sizeof(sockaddr_in)) continue;
             const auto *sin = reinterpret_cast<const sockaddr_in *>(node->ai_addr);
             const uint32_t a = ntohl(sin->sin_addr.s_addr);
@@ -288,7 +307,7 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
         if (answer.cnames.empty() && info.name && *info.name) canonical = cache_key(info.name);
         answer.canonical = canonical;
         answer.ttl = ttl == UINT32_MAX ? 0 : ttl;
-        if (answer.addresses.empty()) answer.status = err::authNameErr;
+        if (answer.addresses.empty() && answer.ipv6_addresses.empty()) answer.status = err::authNameErr;
         return answer;
     }
 

@@ -154,7 +154,9 @@ void UdpService::on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr
 // buffer space the guest does not see. Returns the number of datagrams taken (stored or dropped).
 int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
     int taken = 0;
-    while (taken < kDrainBudget) {
+    // Every recvmsg counts against the budget, errors too: a flood of ICMP errors must not
+    // hold the emulation thread either.
+    for (int attempt = 0; attempt < kDrainBudget; ++attempt) {
         const bool record_free = stream.queued.size() < max_queued(stream);
         const ReceiveArea::Gap gap = record_free ? stream.area.largest_gap() : ReceiveArea::Gap{};
         std::optional<GuestMemory::WriteSpan> span;
@@ -164,7 +166,10 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
         const std::span<uint8_t> into = span ? std::span<uint8_t>(span->data(), span->size()) : std::span<uint8_t>();
         const udp_socket::Arrival arrival = udp_socket::take(socket.fd, into);
         // What the kernel wrote into guest RAM, stored or not (the trace records every write).
-        if (span) span->commit(arrival.length > 0 ? static_cast<uint32_t>(std::min<std::size_t>(static_cast<std::size_t>(arrival.length), into.size())) : 0);
+        if (span) {
+            const std::size_t written = arrival.length > 0 ? static_cast<std::size_t>(arrival.length) : 0;
+            span->commit(static_cast<uint32_t>(std::min(written, into.size())));
+        }
         if (arrival.length < 0) {
             if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return taken;
             if (udp_socket::is_icmp_error(arrival.error)) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 
+#include "dnr/ipv6_mapping_pool.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
 #include "udp/udp_service.h"
@@ -86,6 +87,13 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     const uint16_t remote_port = pb.get(L::send::remotePort);
     // No datagram can go to port 0 or to "this host, any address".
     if (host == 0 || remote_port == 0) return err::ipRouteErr;
+    if (dnr::Ipv6MappingPool::in_pool(host)) {
+        // The DNR's stand-in for an IPv6-only host: IPv6 datagrams are not available yet.
+        core_->log().warning("UDPWrite to {}.{}.{}.{}: a stand-in for an IPv6-only host; IPv6 is not available in "
+                             "this build yet",
+                             host >> 24, (host >> 16) & 255, (host >> 8) & 255, host & 255);
+        return err::ipRouteErr;
+    }
     if (!core_->outgoing().allows(host)) {
         core_->log().warning("UDPWrite to {}.{}.{}.{}:{} refused by ippallow", host >> 24, (host >> 16) & 255,
                              (host >> 8) & 255, host & 255, remote_port);

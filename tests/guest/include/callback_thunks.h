@@ -5,6 +5,10 @@
  * convention says the callee pops. Declare `fn` before using the macro; pass `thunk` (cast to
  * the record's pointer type) wherever a routine address is wanted.
  *
+ * A program may have as many thunks of each kind as it needs: each is a separate routine, local
+ * to its source file (no .globl), so two files may both name theirs `asr_thunk`, and one C
+ * function may sit behind several thunks. Use a thunk in the file that defines it.
+ *
  *  MTB_TCP_ASR_THUNK(thunk, fn)
  *      Pascal TCP ASR (StreamPtr, unsigned short event, Ptr userData, unsigned short reason,
  *      ICMPReport *); callee pops 16 bytes (4+2+4+2+4; mactcp-reference 5.2 says 18 in its
@@ -30,12 +34,14 @@
 #ifndef MTB_CALLBACK_THUNKS_H
 #define MTB_CALLBACK_THUNKS_H
 
-/* Keeps `fn` alive even when it is static and referenced only from the assembly. */
+/* Keeps `fn` alive even when it is static and referenced only from the assembly. `thunk` is
+ * declared extern for C, but the label is local to this file's assembly, where the references
+ * bind to it. */
 #define MTB_THUNK_KEEP_(thunk, fn) \
     void thunk(void);              \
     static void *const thunk##_target_ __attribute__((used)) = (void *)(fn)
 
-#define MTB_THUNK_HEAD_(thunk) ".text\n\t.even\n\t.globl " #thunk "\n" #thunk ":\n\t"
+#define MTB_THUNK_HEAD_(thunk) ".text\n\t.even\n" #thunk ":\n\t"
 
 #define MTB_TCP_ASR_THUNK(thunk, fn)                                                    \
     MTB_THUNK_KEEP_(thunk, fn);                                                         \

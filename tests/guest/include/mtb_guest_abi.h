@@ -27,6 +27,15 @@
 #define MTB_HOSTCALL_IODONE      0x71F2 /* the IODone routine behind jIODone (a1 = DCE, d0 = result) */
 #define MTB_HOSTCALL_RETURN      0x71FF /* return address of host-initiated guest calls */
 
+/*
+ * What fresh memory holds: NewPtr/NewHandle blocks (without the clear bit) and the whole stack at
+ * the start of a run are filled with this long, repeated by address (a long at a multiple of 4
+ * reads 0xDEADBEEF, a word reads 0xDEAD or 0xBEEF). On a real Mac they hold leftovers; a
+ * recognisable value that is an odd pointer outside guest RAM makes a use of uninitialised
+ * memory fail loudly. NewPtrClear/NewHandleClear (and the Sys variants) still give zeros.
+ */
+#define MTB_GARBAGE_PATTERN      0xDEADBEEFu
+
 /* Guest programs are flat binaries linked at this address (tests/guest/runtime/guest.ld). */
 #define MTB_GUEST_LOAD_ADDRESS   0x00100000
 

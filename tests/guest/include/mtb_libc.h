@@ -1,7 +1,8 @@
 /*
  * The guest programs' mini C library: string functions and a small printf (no floating point).
- * printf writes through the PRINT host call. Formats: %d %i %u %x %X %c %s %p %%, the `l`
- * length modifier, '-' and '0' flags and a field width.
+ * printf writes through the PRINT host call. Conversions %d %i %u %o %x %X %c %s %p %%; flags
+ * '-' '0' '+' ' ' '#'; field width and precision as digits or '*' (`%.80s` never reads past 80
+ * bytes, `%*d`, `%-8s`, `%08lx`, `%.3d`); length modifiers h hh l z t. No floating point, no ll.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef MTB_LIBC_H

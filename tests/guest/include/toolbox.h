@@ -30,7 +30,10 @@ enum {
     closErr = -24,
     abortErr = -27,
     notOpenErr = -28,
+    nsvErr = -35,
     fnfErr = -43,
+    paramErr = -50,
+    dirNFErr = -120,
     memFullErr = -108,
     nilHandleErr = -109,
     memWZErr = -111,
@@ -114,7 +117,8 @@ OSErr PBKillIOSync(ParmBlkPtr pb);
 OSErr OpenDriver(const unsigned char *name, short *refNum); /* name: Pascal string */
 OSErr CloseDriver(short refNum);
 
-/* Memory Manager. The machine always hands out zeroed blocks that never move. */
+/* Memory Manager. As on the Mac, NewPtr/NewHandle blocks hold garbage (MTB_GARBAGE_PATTERN,
+ * mtb_guest_abi.h) and only the Clear variants are zeroed; blocks never move. */
 Ptr NewPtr(Size size);
 Ptr NewPtrClear(Size size);
 Ptr NewPtrSys(Size size);
@@ -122,11 +126,93 @@ Ptr NewPtrSysClear(Size size);
 void DisposePtr(Ptr p);
 Handle NewHandle(Size size);
 Handle NewHandleClear(Size size);
+Handle NewHandleSys(Size size);
+Handle NewHandleSysClear(Size size);
 void DisposeHandle(Handle h);
 void HLock(Handle h);
 void HUnlock(Handle h);
 void BlockMove(const void *src, void *dst, Size count);
 OSErr MemError(void); /* low-memory MemErr, set by every Memory Manager trap */
+
+/* File Manager: PBHGetFInfo (_HGetFileInfo 0xA20C) and PBGetFInfo (_GetFileInfo 0xA00C),
+ * synchronous, over the machine's virtual boot volume (tests/machine/README.md). */
+typedef struct Point {
+    short v;
+    short h;
+} Point;
+
+typedef struct FInfo {
+    OSType fdType;
+    OSType fdCreator;
+    unsigned short fdFlags;
+    Point fdLocation;
+    short fdFldr;
+} FInfo; /* 16 */
+
+typedef struct HFileParam {
+    void *qLink;
+    short qType;
+    short ioTrap;
+    Ptr ioCmdAddr;
+    ProcPtr ioCompletion;
+    volatile OSErr ioResult;
+    StringPtr ioNamePtr;        /* 18: the name, or (ioFDirIndex > 0) where to put it */
+    short ioVRefNum;            /* 22 */
+    short ioFRefNum;            /* 24 */
+    char ioFVersNum;            /* 26 */
+    char filler1;
+    short ioFDirIndex;          /* 28: > 0 = the n-th file of the directory */
+    unsigned char ioFlAttrib;   /* 30 */
+    unsigned char ioFlVersNum;  /* 31 */
+    FInfo ioFlFndrInfo;         /* 32: type, creator... */
+    long ioDirID;               /* 48: in: directory; out: the file ID */
+    unsigned short ioFlStBlk;   /* 52 */
+    long ioFlLgLen;             /* 54: data fork length */
+    long ioFlPyLen;             /* 58 */
+    unsigned short ioFlRStBlk;  /* 62 */
+    long ioFlRLgLen;            /* 64: resource fork length */
+    long ioFlRPyLen;            /* 68 */
+    unsigned long ioFlCrDat;    /* 72 */
+    unsigned long ioFlMdDat;    /* 76 */
+} HFileParam;                   /* 80 */
+_Static_assert(offsetof(HFileParam, ioFDirIndex) == 28, "ioFDirIndex");
+_Static_assert(offsetof(HFileParam, ioFlFndrInfo) == 32, "ioFlFndrInfo");
+_Static_assert(offsetof(HFileParam, ioDirID) == 48, "ioDirID");
+_Static_assert(offsetof(HFileParam, ioFlLgLen) == 54, "ioFlLgLen");
+_Static_assert(offsetof(HFileParam, ioFlRLgLen) == 64, "ioFlRLgLen");
+_Static_assert(offsetof(HFileParam, ioFlMdDat) == 76, "ioFlMdDat");
+_Static_assert(sizeof(HFileParam) == 80, "HFileParam size");
+
+OSErr PBHGetFInfoSync(HFileParam *pb);
+OSErr PBGetFInfoSync(HFileParam *pb);
+
+/* Event Manager: the idle points of an event loop. The machine never has an event: each call
+ * lets pending interrupts (completions, ASRs) run and returns FALSE with a null event;
+ * WaitNextEvent first sleeps up to `sleep` ticks unless WakeUpProcess wakes it. */
+typedef struct EventRecord {
+    unsigned short what;   /* 0 */
+    unsigned long message; /* 2 */
+    unsigned long when;    /* 6: Ticks */
+    Point where;           /* 10 */
+    unsigned short modifiers; /* 14 */
+} EventRecord;             /* 16 */
+_Static_assert(offsetof(EventRecord, when) == 6, "EventRecord.when");
+_Static_assert(sizeof(EventRecord) == 16, "EventRecord size");
+enum { nullEvent = 0, everyEvent = -1, btnState = 0x0080 };
+
+Boolean WaitNextEvent(short eventMask, EventRecord *theEvent, unsigned long sleep, void *mouseRgn);
+Boolean GetNextEvent(short eventMask, EventRecord *theEvent);
+Boolean EventAvail(short eventMask, EventRecord *theEvent);
+void SystemTask(void);
+
+/* Process Manager (_OSDispatch 0xA88F). */
+typedef struct ProcessSerialNumber {
+    unsigned long highLongOfPSN;
+    unsigned long lowLongOfPSN;
+} ProcessSerialNumber;
+enum { kNoProcess = 0, kSystemProcess = 1, kCurrentProcess = 2, procNotFound = -600 };
+OSErr GetCurrentProcess(ProcessSerialNumber *psn);
+OSErr WakeUpProcess(const ProcessSerialNumber *psn); /* legal at interrupt level */
 
 /* Gestalt (0xA1AD) and time. */
 OSErr Gestalt(OSType selector, long *response);

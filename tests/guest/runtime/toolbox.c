@@ -29,6 +29,9 @@ OSErr PBStatusAsync(ParmBlkPtr pb) { PB_TRAP(0xA405, pb); }
 OSErr PBStatusImmed(ParmBlkPtr pb) { PB_TRAP(0xA205, pb); }
 OSErr PBKillIOSync(ParmBlkPtr pb) { PB_TRAP(0xA006, pb); }
 
+OSErr PBHGetFInfoSync(HFileParam *pb) { PB_TRAP(0xA20C, pb); }
+OSErr PBGetFInfoSync(HFileParam *pb) { PB_TRAP(0xA00C, pb); }
+
 OSErr OpenDriver(const unsigned char *name, short *refNum)
 {
     ParamBlockRec pb;
@@ -70,6 +73,8 @@ Ptr NewPtrSys(Size size) { ALLOC_TRAP(0xA51E, size, Ptr); }
 Ptr NewPtrSysClear(Size size) { ALLOC_TRAP(0xA71E, size, Ptr); }
 Handle NewHandle(Size size) { ALLOC_TRAP(0xA122, size, Handle); }
 Handle NewHandleClear(Size size) { ALLOC_TRAP(0xA322, size, Handle); }
+Handle NewHandleSys(Size size) { ALLOC_TRAP(0xA522, size, Handle); }
+Handle NewHandleSysClear(Size size) { ALLOC_TRAP(0xA722, size, Handle); }
 void DisposePtr(Ptr p) { A0_TRAP(0xA01F, p); }
 void DisposeHandle(Handle h) { A0_TRAP(0xA023, h); }
 void HLock(Handle h) { A0_TRAP(0xA029, h); }
@@ -117,3 +122,56 @@ void Delay(unsigned long ticks, unsigned long *finalTicks)
     if (finalTicks)
         *finalTicks = d0;
 }
+
+/*
+ * Pascal-convention Toolbox calls, in assembly so that the pushes cannot disturb operands
+ * addressed relative to SP. C arguments: 4(sp)... at entry; a short travels in an int slot
+ * (its value is the low word, +2). A Pascal Boolean result is the high byte of its word.
+ */
+__asm__(".text\n\t.even\n\t"
+        ".globl WaitNextEvent\nWaitNextEvent:\n\t"
+        "subq.l  #2,%sp\n\t"       /* result */
+        "move.w  8(%sp),-(%sp)\n\t"  /* eventMask (6 + 2) */
+        "move.l  12(%sp),-(%sp)\n\t" /* theEvent (8 + 4) */
+        "move.l  20(%sp),-(%sp)\n\t" /* sleep (12 + 8) */
+        "move.l  28(%sp),-(%sp)\n\t" /* mouseRgn (16 + 12) */
+        ".word   0xA860\n\t"
+        "moveq   #0,%d0\n\t"
+        "move.b  (%sp)+,%d0\n\t"      /* a byte pop on A7 moves it by 2 */
+        "rts\n\t"
+        ".globl GetNextEvent\nGetNextEvent:\n\t"
+        "subq.l  #2,%sp\n\t"
+        "move.w  8(%sp),-(%sp)\n\t"  /* eventMask */
+        "move.l  12(%sp),-(%sp)\n\t" /* theEvent */
+        ".word   0xA970\n\t"
+        "moveq   #0,%d0\n\t"
+        "move.b  (%sp)+,%d0\n\t"
+        "rts\n\t"
+        ".globl EventAvail\nEventAvail:\n\t"
+        "subq.l  #2,%sp\n\t"
+        "move.w  8(%sp),-(%sp)\n\t"
+        "move.l  12(%sp),-(%sp)\n\t"
+        ".word   0xA971\n\t"
+        "moveq   #0,%d0\n\t"
+        "move.b  (%sp)+,%d0\n\t"
+        "rts\n\t"
+        ".globl SystemTask\nSystemTask:\n\t"
+        ".word   0xA9B4\n\t"
+        "rts\n\t"
+        ".globl GetCurrentProcess\nGetCurrentProcess:\n\t"
+        "subq.l  #2,%sp\n\t"
+        "move.l  6(%sp),-(%sp)\n\t"  /* psn (4 + 2) */
+        "move.w  #0x0037,-(%sp)\n\t" /* selector */
+        ".word   0xA88F\n\t"          /* _OSDispatch */
+        "move.w  (%sp)+,%d0\n\t"
+        "ext.l   %d0\n\t"
+        "rts\n\t"
+        ".globl WakeUpProcess\nWakeUpProcess:\n\t"
+        "subq.l  #2,%sp\n\t"
+        "move.l  6(%sp),-(%sp)\n\t"
+        "move.w  #0x003C,-(%sp)\n\t"
+        ".word   0xA88F\n\t"
+        "move.w  (%sp)+,%d0\n\t"
+        "ext.l   %d0\n\t"
+        "rts\n\t"
+        ".previous");

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 
+#include "event_traps.h"
 #include "fault_report.h"
 #include "low_memory.h"
 #include "machine.h"
@@ -16,13 +17,22 @@ namespace mtb::machine {
 
 namespace {
 
-constexpr uint16_t kOSTraps[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x1E, 0x1F, 0x22,
-                                 0x23, 0x29, 0x2A, 0x2E, 0x3B, 0x46, 0xAD};
-constexpr uint16_t kToolTraps[] = {0x175};
+// Every trap the machine implements, as the word its GetTrapAddress stub runs (the OS ones with
+// the flag bits the handler needs: _HGetFileInfo's HFS bit, for instance).
+constexpr uint16_t kOSTrapWords[] = {0xA000, 0xA001, 0xA002, 0xA003, 0xA004, 0xA005, 0xA006, 0xA20C,
+                                     0xA011, 0xA01E, 0xA01F, 0xA022, 0xA023, 0xA029, 0xA02A, 0xA02E,
+                                     0xA03B, 0xA046, 0xA260, 0xA064, 0xA0AD};
+constexpr uint16_t kToolTraps[] = {
+    0x00E /* Get1IndResource */, 0x01A /* HOpenResFile */, 0x023 /* FindFolder */,
+    kWaitNextEventTrap, 0x08F /* _OSDispatch */, kGetNextEventTrap, kEventAvailTrap,
+    0x175 /* TickCount */, 0x192 /* DetachResource */, 0x194 /* CurResFile */,
+    0x198 /* UseResFile */, 0x19A /* CloseResFile */, 0x19D /* GetIndResource */,
+    0x1A3 /* ReleaseResource */, 0x1AF /* ResError */, kSystemTaskTrap};
 constexpr uint16_t kUnimplementedToolTrap = 0x09F;
 
 bool os_trap_implemented(uint16_t num) {
-  return std::find(std::begin(kOSTraps), std::end(kOSTraps), num) != std::end(kOSTraps);
+  return std::any_of(std::begin(kOSTrapWords), std::end(kOSTrapWords),
+                     [num](uint16_t word) { return (word & 0xFF) == num; });
 }
 bool tool_trap_implemented(uint16_t num) {
   return std::find(std::begin(kToolTraps), std::end(kToolTraps), num) != std::end(kToolTraps);
@@ -34,6 +44,12 @@ std::optional<uint32_t> toolbox_trap(Machine &m, uint16_t word, uint32_t pc) {
   if (ResourceManager::handles(word)) return dispatch_resource_trap(m, word, pc);
   Cpu &cpu = m.cpu();
   switch (word & 0x03FF) {
+    case kWaitNextEventTrap:
+    case kGetNextEventTrap:
+    case kEventAvailTrap:
+    case kSystemTaskTrap:
+      return dispatch_event_trap(m, word & 0x03FF, pc);
+    case 0x08F: return dispatch_os_dispatch(m, pc);  // _OSDispatch: the Process Manager
     case 0x175:  // TickCount: FUNCTION TickCount: LONGINT; result space already on the stack
       m.ram().w32(cpu.a(7), m.update_ticks());
       return pc + 2;
@@ -125,9 +141,10 @@ std::optional<uint32_t> gestalt_trap(Machine &m, uint16_t word, uint32_t pc) {
 
 void install_trap_stubs(GuestRam &ram) {
   constexpr uint16_t kRts = 0x4E75;
-  for (uint16_t num : kOSTraps) {
-    ram.w16(lowmem::kOSTrapStubs + num * 4u, static_cast<uint16_t>(0xA000 | num));
-    ram.w16(lowmem::kOSTrapStubs + num * 4u + 2, kRts);
+  for (uint16_t word : kOSTrapWords) {
+    const uint32_t stub = lowmem::kOSTrapStubs + (word & 0xFFu) * 4u;
+    ram.w16(stub, word);
+    ram.w16(stub + 2, kRts);
   }
   for (uint16_t num : kToolTraps) {
     ram.w16(lowmem::kToolTrapStubs + num * 4u, static_cast<uint16_t>(0xA800 | num));
@@ -145,6 +162,8 @@ std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t 
   Cpu &cpu = m.cpu();
   MemoryManager &mm = m.memory();
   const bool sys = word & 0x0400;  // Memory Manager: system heap
+  // Memory Manager: the clear bit (NewPtrClear, NewHandleClear), as the ROM decides it.
+  const BlockContents contents = word & 0x0200 ? BlockContents::cleared : BlockContents::garbage;
   switch (word & 0xFF) {
     case 0x00: set_result(cpu, m.devices().trap_open(word, cpu.a(0))); break;
     case 0x01: set_result(cpu, m.devices().trap_close(word, cpu.a(0))); break;
@@ -155,14 +174,14 @@ std::optional<uint32_t> dispatch_aline_trap(Machine &m, uint16_t word, uint32_t 
       set_result(cpu, m.devices().trap_io(word, cpu.a(0)));
       break;
     case 0x06: set_result(cpu, m.devices().trap_kill_io(word, cpu.a(0))); break;
-    case 0x1E: {  // NewPtr (every block is zeroed, so the clear bit needs no handling)
-      cpu.set_a(0, mm.new_ptr(cpu.d(0), sys));
+    case 0x1E: {  // NewPtr
+      cpu.set_a(0, mm.new_ptr(cpu.d(0), sys, contents));
       set_result(cpu, static_cast<int16_t>(m.ram().r16(lowmem::kMemErr)));
       break;
     }
     case 0x1F: set_result(cpu, mm.dispose_ptr(cpu.a(0))); break;
     case 0x22: {  // NewHandle
-      cpu.set_a(0, mm.new_handle(cpu.d(0), sys));
+      cpu.set_a(0, mm.new_handle(cpu.d(0), sys, contents));
       set_result(cpu, static_cast<int16_t>(m.ram().r16(lowmem::kMemErr)));
       break;
     }

@@ -49,7 +49,7 @@ int32_t sign_extend(uint32_t word) { return static_cast<int16_t>(word & 0xFFFF);
 DeviceManager::DeviceManager(DeviceManagerHost &host) : host_(host), ram_(host.ram()) {}
 
 void DeviceManager::init_unit_table(uint16_t entries) {
-  uint32_t table = host_.memory().new_ptr(entries * 4u, /*system=*/true);
+  uint32_t table = host_.memory().new_ptr(entries * 4u, /*system=*/true, BlockContents::cleared);
   if (!table) throw std::runtime_error("no room for the unit table");
   ram_.w32(lowmem::kUTableBase, table);
   ram_.w16(lowmem::kUnitNtryCnt, entries);
@@ -60,7 +60,7 @@ int16_t DeviceManager::install_driver(uint32_t driver) {
   const uint16_t count = ram_.r16(lowmem::kUnitNtryCnt);
   for (int unit = count - 1; unit >= lowmem::kFirstDynamicUnit; --unit) {
     if (ram_.r32(table + unit * 4u) != 0) continue;
-    uint32_t handle = host_.memory().new_handle(kDceSize, /*system=*/true);
+    uint32_t handle = host_.memory().new_handle(kDceSize, /*system=*/true, BlockContents::cleared);
     if (!handle) throw std::runtime_error("no room for a DCE");
     uint32_t dce = ram_.r32(handle);
     const auto refnum = static_cast<int16_t>(~unit);

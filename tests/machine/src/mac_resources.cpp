@@ -83,6 +83,7 @@ MacFileImage parse_macbinary(const std::vector<uint8_t> &bytes) {
     f.need(rsrc_at, rsrc_length);
     file.data_fork.assign(bytes.begin() + data_at, bytes.begin() + data_at + data_length);
     file.resources = parse_resource_fork(std::vector<uint8_t>(bytes.begin() + rsrc_at, bytes.begin() + rsrc_at + rsrc_length));
+    file.resource_fork_size = rsrc_length;
     return file;
 }
 

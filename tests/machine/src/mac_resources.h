@@ -23,6 +23,7 @@ struct MacFileImage {
     uint32_t type = 0, creator = 0;
     std::vector<uint8_t> data_fork;
     std::vector<MacResource> resources;  // in map order
+    uint32_t resource_fork_size = 0;     // bytes, as the File Manager reports the fork's length
 };
 
 MacFileImage read_macbinary_file(const std::string &path);

@@ -39,6 +39,9 @@ Machine::Machine(MachineOptions options)
       Heap("application", lowmem::kAppHeapBase, stack_bottom - lowmem::kAppHeapBase));
   devices_ = std::make_unique<DeviceManager>(*this);
   resources_ = std::make_unique<ResourceManager>(ram_, *memory_, options_.files);
+  // gestaltOSAttr ('os  ') with gestaltLaunchControl (bit 3): "the Process Manager is here",
+  // which clients check before calling WakeUpProcess. Options may override it.
+  gestalt_.set_value(0x6F732020, 1u << 3);
   for (const auto &[selector, value] : options_.gestalt) gestalt_.set_value(selector, value);
   tick_origin_ = std::chrono::steady_clock::now();
   init_low_memory();
@@ -80,7 +83,8 @@ void Machine::install_plugin_driver() {
   // As the emulator glue does it: copy into a NewPtrSysClear block, EMUL_OP words patched,
   // pointer-based DCE in a free unit. The guest opens it by name.
   const std::vector<uint8_t> image = plugin_->patched_driver_image();
-  const uint32_t addr = memory_->new_ptr(static_cast<uint32_t>(image.size()), /*system=*/true);
+  const uint32_t addr = memory_->new_ptr(static_cast<uint32_t>(image.size()), /*system=*/true,
+                                     BlockContents::cleared);
   if (!addr || !ram_.write(addr, image.data(), static_cast<uint32_t>(image.size())))
     throw std::runtime_error("no room in the system heap for the plugin's driver");
   driver_refnum_ = devices_->install_driver(addr);
@@ -108,6 +112,7 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   exit_code_ = -1;
   failure_.clear();
   timed_out_ = false;
+  processes_.reset();
   {
     std::lock_guard lock(log_mutex_);
     log_.clear();
@@ -121,6 +126,8 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   }
   ram_.fill(lowmem::kProgramBase, 0, lowmem::kProgramMaxSize);
   ram_.write(lowmem::kProgramBase, image.data(), static_cast<uint32_t>(image.size()));
+  // The stack holds garbage, as on the Mac: locals the program forgets to set are not zero.
+  fill_with_garbage(ram_, ram_.size() - lowmem::kStackSize, lowmem::kStackSize);
   // A previous program's translations must not survive.
   cpu_->flush_code_cache(lowmem::kProgramBase, lowmem::kProgramBase + lowmem::kProgramMaxSize);
   cpu_->reset_stop();
@@ -150,6 +157,7 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   result.exit_code = exit_code_;
   result.output = output_;
   result.failure = failure_;
+  result.wake_up_process_calls = processes_.wake_up_calls();
   {
     std::lock_guard lock(log_mutex_);
     result.log = log_;
@@ -195,6 +203,11 @@ void Machine::service_interrupt_from_host() {
     plugin_->interrupt();
   }
   if (!cpu_->stopping()) cpu_->set_sr(sr);
+}
+
+void Machine::deliver_pending_interrupt() {
+  update_ticks();
+  if (irq_.pending() && plugin_ && interrupt_mask(cpu_->sr()) < 1) service_interrupt_from_host();
 }
 
 bool Machine::host_wait(const std::function<bool()> &done) {

@@ -23,6 +23,7 @@
 #include "memory_manager.h"
 #include "mtb_machine/test_machine.h"
 #include "plugin_host.h"
+#include "process_manager.h"
 #include "resource_manager.h"
 
 namespace mtb::machine {
@@ -45,6 +46,7 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   const MachineOptions &options() const { return options_; }
   GestaltTable &gestalt() { return gestalt_; }
   ResourceManager &resources() { return *resources_; }
+  ProcessManager &processes() { return processes_; }
   const std::string *param(const std::string &name) const;
 
   void print(const std::string &text);
@@ -57,6 +59,9 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   bool host_wait(const std::function<bool()> &done);
   // Calls the plugin's interrupt() at level 1 from a host-side wait (no guest frame needed).
   void service_interrupt_from_host();
+  // An idle point (the Event Manager calls): services the plugin's pending interrupt now if the
+  // guest's interrupt mask lets it through.
+  void deliver_pending_interrupt();
   // Counts nesting of plugin entries (execute68k is legal only inside them).
   struct PluginCall {
     explicit PluginCall(Machine &m) : m_(m) { ++m_.plugin_depth_; }
@@ -98,6 +103,7 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   InterruptLine irq_;
   std::unique_ptr<PluginHost> plugin_;  // last: shut down first (its threads raise irq_)
   GestaltTable gestalt_;
+  ProcessManager processes_;
   int16_t driver_refnum_ = 0;
   int plugin_depth_ = 0;
 

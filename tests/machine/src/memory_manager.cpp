@@ -15,6 +15,13 @@ constexpr int16_t kNilHandleErr = -109;
 constexpr int16_t kMemWZErr = -111;  // "not a block": what the ROM reports for a bad pointer
 }  // namespace
 
+void fill_with_garbage(GuestRam &ram, uint32_t addr, uint32_t len) {
+  if (!ram.contains(addr, len)) throw GuestMemoryError("garbage fill outside guest RAM");
+  uint8_t *bytes = ram.host();
+  for (uint32_t i = 0; i < len; ++i)
+    bytes[addr + i] = static_cast<uint8_t>(MTB_GARBAGE_PATTERN >> (24 - 8 * ((addr + i) & 3)));
+}
+
 MemoryManager::MemoryManager(GuestRam &ram, Heap system_heap, Heap app_heap)
     : ram_(ram), system_(std::move(system_heap)), app_(std::move(app_heap)) {}
 
@@ -27,13 +34,17 @@ Heap &MemoryManager::heap_for(uint32_t addr) {
   return addr < lowmem::kSystemHeapEnd ? system_ : app_;
 }
 
-uint32_t MemoryManager::new_ptr(uint32_t size, bool system) {
-  auto addr = (system ? system_ : app_).allocate(size);
+uint32_t MemoryManager::new_ptr(uint32_t size, bool system, BlockContents contents) {
+  Heap &heap = system ? system_ : app_;
+  auto addr = heap.allocate(size);
   if (!addr) {
     set_mem_err(kMemFullErr);
     return 0;
   }
-  ram_.fill(*addr, 0, *(system ? system_ : app_).block_size(*addr));
+  if (contents == BlockContents::cleared)
+    ram_.fill(*addr, 0, *heap.block_size(*addr));
+  else
+    fill_with_garbage(ram_, *addr, *heap.block_size(*addr));
   set_mem_err(kNoErr);
   return *addr;
 }
@@ -43,10 +54,10 @@ int16_t MemoryManager::dispose_ptr(uint32_t ptr) {
   return set_mem_err(heap_for(ptr).release(ptr) ? kNoErr : kMemWZErr);
 }
 
-uint32_t MemoryManager::new_handle(uint32_t size, bool system) {
-  uint32_t master = new_ptr(4, system);
+uint32_t MemoryManager::new_handle(uint32_t size, bool system, BlockContents contents) {
+  uint32_t master = new_ptr(4, system, BlockContents::cleared);
   if (!master) return 0;
-  uint32_t data = new_ptr(size, system);
+  uint32_t data = new_ptr(size, system, contents);
   if (!data) {
     dispose_ptr(master);
     set_mem_err(kMemFullErr);

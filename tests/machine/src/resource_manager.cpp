@@ -14,14 +14,24 @@ constexpr int16_t kFnfErr = -43;
 constexpr int16_t kResNotFound = -192;
 constexpr int16_t kResFNotFound = -193;
 constexpr int16_t kParamErr = -50;
+constexpr int16_t kNsvErr = -35;      // no such volume
+constexpr int16_t kDirNFErr = -120;   // a folder of the path does not exist
+constexpr int32_t kFirstFileID = 100; // file IDs: kFirstFileID + the file's place in the catalog
+constexpr uint32_t kFileDate = 0xE0000000;  // creation/modification date of every file (2023)
 
 constexpr uint32_t kControlPanelFolderType = 0x6374726C;  // 'ctrl'
 constexpr uint32_t kSystemFolderType = 0x6D616373;        // 'macs'
 
 // HFileInfo offsets (Inside Macintosh: Files).
+// HFileParam (PBHGetFInfo, 80 bytes) and HFileInfo (PBGetCatInfo, 108) share offsets 0-79.
 constexpr uint32_t kIoResult = 16, kIoNamePtr = 18, kIoVRefNum = 22, kIoFDirIndex = 28, kIoFlAttrib = 30,
-                   kIoFlFndrInfo = 32, kIoDirID = 48, kIoFlLgLen = 54, kIoFlRLgLen = 64, kIoFlParID = 100;
+                   kIoFlVersNum = 31, kIoFlFndrInfo = 32, kIoDirID = 48, kIoFlStBlk = 52, kIoFlLgLen = 54,
+                   kIoFlPyLen = 58, kIoFlRStBlk = 62, kIoFlRLgLen = 64, kIoFlRPyLen = 68, kIoFlCrDat = 72,
+                   kIoFlMdDat = 76, kIoFlParID = 100;
+constexpr uint32_t kHFileParamSize = 80;
 constexpr uint32_t kHFileInfoSize = 108;
+
+uint32_t physical_length(uint32_t logical) { return (logical + 511) / 512 * 512; }  // 512-byte blocks
 
 bool same_name(const std::string &a, const std::string &b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -72,6 +82,8 @@ bool ResourceManager::handles(uint16_t word) {
     case 0xA998:  // UseResFile
     case 0xA9AF:  // ResError
     case 0xA260:  // _HFSDispatch (PBGetCatInfo, d0 = 9)
+    case 0xA20C:  // _HGetFileInfo (PBHGetFInfo, synchronous)
+    case 0xA00C:  // _GetFileInfo (PBGetFInfo, synchronous)
     case 0xA064:  // MoveHHi
     case 0xA011:  // _GetEOF
       return true;
@@ -98,38 +110,98 @@ const ResourceManager::Entry *ResourceManager::find_entry(int32_t dir_id, const 
   return nullptr;
 }
 
+const ResourceManager::Entry *ResourceManager::locate(int32_t dir_id, int16_t index, uint32_t name_ptr,
+                                                      int16_t *error) const {
+  *error = kFnfErr;
+  if (index > 0) {
+    int seen = 0;
+    for (const Entry &e : entries_)
+      if (e.dir_id == dir_id && ++seen == index) return &e;
+    return nullptr;
+  }
+  if (!name_ptr) return nullptr;
+  std::string path = ram_.pascal_string(name_ptr);
+  // Paths: "Volume:Folder:...:Name" from the root (any volume name is the boot volume), or
+  // ":Folder:Name" from dir_id. The only folders: System Folder (in the root) and Control Panels.
+  if (const auto colon = path.find(':'); colon != std::string::npos) {
+    if (colon > 0) dir_id = kRootDirID;
+    std::size_t at = colon + 1;
+    for (std::size_t next; (next = path.find(':', at)) != std::string::npos; at = next + 1) {
+      const std::string folder = path.substr(at, next - at);
+      if (dir_id == kRootDirID && same_name(folder, "System Folder")) {
+        dir_id = kSystemFolderDirID;
+      } else if (dir_id == kSystemFolderDirID && same_name(folder, "Control Panels")) {
+        dir_id = kControlPanelsDirID;
+      } else {
+        *error = kDirNFErr;
+        return nullptr;
+      }
+    }
+    path = path.substr(at);
+  }
+  return find_entry(dir_id, path);
+}
+
+void ResourceManager::write_file_info(uint32_t pb, const Entry &entry, int16_t index, uint32_t name_ptr) {
+  const MacFileImage &image = entry.image;
+  if (name_ptr && index > 0) {
+    ram_.w8(name_ptr, static_cast<uint8_t>(image.name.size()));
+    ram_.write(name_ptr + 1, image.name.data(), static_cast<uint32_t>(image.name.size()));
+  }
+  const auto data_length = static_cast<uint32_t>(image.data_fork.size());
+  const uint32_t rsrc_length = image.resource_fork_size ? image.resource_fork_size : image.resources.empty() ? 0 : 1;
+  ram_.w8(pb + kIoFlAttrib, 0);  // a file, unlocked, neither fork open
+  ram_.w8(pb + kIoFlVersNum, 0);
+  ram_.fill(pb + kIoFlFndrInfo, 0, 16);  // flags, icon position and folder: 0
+  ram_.w32(pb + kIoFlFndrInfo, image.type);
+  ram_.w32(pb + kIoFlFndrInfo + 4, image.creator);
+  ram_.w32(pb + kIoDirID, static_cast<uint32_t>(kFirstFileID + (&entry - entries_.data())));  // the file ID
+  ram_.w16(pb + kIoFlStBlk, 0);
+  ram_.w32(pb + kIoFlLgLen, data_length);
+  ram_.w32(pb + kIoFlPyLen, physical_length(data_length));
+  ram_.w16(pb + kIoFlRStBlk, 0);
+  ram_.w32(pb + kIoFlRLgLen, rsrc_length);
+  ram_.w32(pb + kIoFlRPyLen, physical_length(rsrc_length));
+  ram_.w32(pb + kIoFlCrDat, kFileDate);
+  ram_.w32(pb + kIoFlMdDat, kFileDate);
+}
+
 // Files only (no subfolders are listed), by index (ioFDirIndex > 0) or by name.
 int16_t ResourceManager::get_cat_info(uint32_t pb) {
   if (!ram_.contains(pb, kHFileInfoSize)) return kParamErr;
   const int16_t index = static_cast<int16_t>(ram_.r16(pb + kIoFDirIndex));
   const int32_t dir_id = static_cast<int32_t>(ram_.r32(pb + kIoDirID));
   const uint32_t name_ptr = ram_.r32(pb + kIoNamePtr);
-  const Entry *found = nullptr;
-  if (index > 0) {
-    int seen = 0;
-    for (const Entry &e : entries_)
-      if (e.dir_id == dir_id && ++seen == index) {
-        found = &e;
-        break;
-      }
-  } else if (name_ptr) {
-    found = find_entry(dir_id, ram_.pascal_string(name_ptr));
-  }
-  int16_t result = kFnfErr;
+  int16_t result = 0;
+  const Entry *found = locate(dir_id, index, name_ptr, &result);
   if (found) {
-    if (name_ptr && index > 0) {
-      ram_.w8(name_ptr, static_cast<uint8_t>(found->image.name.size()));
-      ram_.write(name_ptr + 1, found->image.name.data(), static_cast<uint32_t>(found->image.name.size()));
-    }
+    write_file_info(pb, *found, index, name_ptr);
     ram_.w16(pb + kIoVRefNum, static_cast<uint16_t>(kBootVRefNum));
-    ram_.w8(pb + kIoFlAttrib, 0);  // a file, unlocked
-    ram_.fill(pb + kIoFlFndrInfo, 0, 16);
-    ram_.w32(pb + kIoFlFndrInfo, found->image.type);
-    ram_.w32(pb + kIoFlFndrInfo + 4, found->image.creator);
-    ram_.w32(pb + kIoFlLgLen, static_cast<uint32_t>(found->image.data_fork.size()));
-    ram_.w32(pb + kIoFlRLgLen, found->image.resources.empty() ? 0 : 1);
-    ram_.w32(pb + kIoFlParID, static_cast<uint32_t>(dir_id));
+    ram_.w32(pb + kIoFlParID, static_cast<uint32_t>(found->dir_id));
     result = 0;
+  }
+  ram_.w16(pb + kIoResult, static_cast<uint16_t>(result));
+  return result;
+}
+
+// PBHGetFInfo (hfs) / PBGetFInfo: the ioFDirIndex-th file of the directory (> 0), else the file
+// ioNamePtr names there. The directory: ioDirID (HFS only; on output it holds the file ID -
+// "PBHGetFInfo clobbers ioDirID", as Apple's dnr.c notes), or when that is 0 or the call is
+// the MFS one, the one ioVRefNum names: 0 is the default directory (the System Folder, as for
+// _Open), -1 the boot volume's root. No other volume exists.
+int16_t ResourceManager::get_file_info(uint32_t pb, bool hfs) {
+  if (!ram_.contains(pb, kHFileParamSize)) return kParamErr;
+  const auto vref = static_cast<int16_t>(ram_.r16(pb + kIoVRefNum));
+  const int16_t index = static_cast<int16_t>(ram_.r16(pb + kIoFDirIndex));
+  int32_t dir_id = hfs ? static_cast<int32_t>(ram_.r32(pb + kIoDirID)) : 0;
+  if (dir_id == 0) dir_id = vref == 0 ? kSystemFolderDirID : kRootDirID;
+  const uint32_t name_ptr = ram_.r32(pb + kIoNamePtr);
+  int16_t result = kNsvErr;
+  if (vref == 0 || vref == kBootVRefNum) {
+    if (const Entry *found = locate(dir_id, index, name_ptr, &result)) {
+      write_file_info(pb, *found, index, name_ptr);
+      result = 0;
+    }
   }
   ram_.w16(pb + kIoResult, static_cast<uint16_t>(result));
   return result;
@@ -165,7 +237,8 @@ std::vector<ResourceManager::OpenFile *> ResourceManager::chain_from_current() {
 
 uint32_t ResourceManager::load(LoadedResource &r) {
   if (r.handle) return r.handle;
-  const uint32_t handle = memory_.new_handle(static_cast<uint32_t>(r.resource.data.size()), false);
+  const uint32_t handle = memory_.new_handle(static_cast<uint32_t>(r.resource.data.size()), false,
+                                               BlockContents::garbage);
   if (!handle) return 0;
   if (!r.resource.data.empty())
     ram_.write(ram_.r32(handle), r.resource.data.data(), static_cast<uint32_t>(r.resource.data.size()));
@@ -379,6 +452,12 @@ std::optional<uint32_t> dispatch_resource_trap(Machine &m, uint16_t word, uint32
         return std::nullopt;
       }
       cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.get_cat_info(cpu.a(0)))));
+      break;
+    }
+    case 0xA00C:
+    case 0xA20C: {
+      const int16_t result = rm.get_file_info(cpu.a(0), /*hfs=*/word & 0x0200);
+      cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(result)));
       break;
     }
     case 0xA000: cpu.set_d(0, static_cast<uint32_t>(static_cast<int32_t>(rm.open_file(cpu.a(0))))); break;

@@ -1,5 +1,6 @@
 // Just enough Folder, File and Resource Manager for dnr.c-style glue to find the DNR the way
-// Apple's does (mactcp-reference 8.1): FindFolder, PBGetCatInfo by index, HOpenResFile,
+// Apple's does (mactcp-reference 8.1): FindFolder, PBGetCatInfo and PBHGetFInfo (_HGetFileInfo)
+// by index or name, HOpenResFile,
 // GetIndResource/Get1IndResource (first of a type across the open resource chain / in the
 // current file), DetachResource, ReleaseResource, CloseResFile, CurResFile, UseResFile,
 // ResError, MoveHHi. One boot volume (vRefNum -1) with a System Folder holding a Control Panels
@@ -36,7 +37,9 @@ class ResourceManager {
   static bool handles(uint16_t trap_word);
 
   int16_t find_folder(uint32_t folder_type, int16_t *vref, int32_t *dir_id) const;
-  int16_t get_cat_info(uint32_t pb);  // PBGetCatInfo (HFSDispatch selector 9)
+  int16_t get_cat_info(uint32_t pb);   // PBGetCatInfo (HFSDispatch selector 9)
+  // PBHGetFInfo (_HGetFileInfo 0xA20C, hfs) and PBGetFInfo (_GetFileInfo 0xA00C), synchronous.
+  int16_t get_file_info(uint32_t pb, bool hfs);
   int16_t open_res_file(int32_t dir_id, const std::string &name);  // -1 and ResError on failure
   uint32_t get_ind_resource(uint32_t type, int16_t index, bool only_current);
   void detach_resource(uint32_t handle);
@@ -70,6 +73,11 @@ class ResourceManager {
   };
 
   const Entry *find_entry(int32_t dir_id, const std::string &name) const;
+  // The file an info call names: the index-th file of the directory (index > 0), else by name
+  // (a leaf name in dir_id, or a path with colons).
+  const Entry *locate(int32_t dir_id, int16_t index, uint32_t name_ptr, int16_t *error) const;
+  // What PBHGetFInfo and PBGetCatInfo report about a file (HFileParam/HFileInfo offsets 30-79).
+  void write_file_info(uint32_t pb, const Entry &entry, int16_t index, uint32_t name_ptr);
   std::vector<OpenFile *> chain_from_current();
   uint32_t load(LoadedResource &r);
 

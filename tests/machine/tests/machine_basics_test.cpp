@@ -37,6 +37,13 @@ TEST(MachineBasics, RuntimeAndToolboxSelfTest) {
   EXPECT_NE(r.output.find(" passed, 0 failed"), std::string::npos) << r.output;
 }
 
+TEST(MachineBasics, SeveralCallbackThunksOfEachKind) {
+  TestMachine m(default_options());
+  RunResult r = m.run_program(guest_program("machine_selftest_thunks"));
+  EXPECT_TRUE(r.ok()) << r.failure << "\n" << r.output;
+  EXPECT_NE(r.output.find(" passed, 0 failed"), std::string::npos) << r.output;
+}
+
 TEST(MachineBasics, MissingProgramIsAFailureNotACrash) {
   TestMachine m(default_options());
   RunResult r = m.run_program("/nonexistent/program.bin");

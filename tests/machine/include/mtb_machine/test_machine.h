@@ -49,6 +49,7 @@ struct RunResult {
   std::string output;    // everything the guest printed
   std::string failure;   // fault / timeout / load error report; empty when exited
   std::vector<std::string> log;  // plugin log lines ("[level] text") and machine notes
+  uint32_t wake_up_process_calls = 0;  // WakeUpProcess calls that named the program's process
   double seconds = 0;
   bool ok() const { return exited && exit_code == 0; }
 };

@@ -1,0 +1,135 @@
+// TLS-wrapped bulk transfer vs the same through a plain connection, in the same run (issue 15).
+// The client side is the bridge's TLS path below the TCP service: TlsSocket (OpenSSL over a BIO
+// pair) on a non-blocking loopback socket, driven by poll() as the network layer would; the
+// plain baseline reads and writes the same non-blocking socket kind directly. The far side is
+// the tests' TLS server (OpenSSL, blocking) and, for the baseline, a plain blocking peer.
+// Each iteration moves kBytes each way through both; counters: plain_MBps, tls_MBps, ratio.
+// Not yet measured: the same through the bridge's TCPRcv/TCPSend (needs the TLS data path on
+// the host-operations layer).
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <benchmark/benchmark.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "bench_bridge.h"
+#include "test_tls_server.h"
+#include "tls/tls_client_context.h"
+#include "tls/tls_socket.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using mtb::bench::Listener;
+using mtb::tls::TlsSocket;
+
+constexpr std::size_t kBytes = 32u << 20;
+constexpr std::size_t kChunk = 65536;
+
+int connect_nonblocking(uint16_t port) {
+    const int fd = mtb::bench::connect_loopback(port);
+    int on = 1;
+    ::ioctl(fd, FIONBIO, &on);
+    return fd;
+}
+
+void wait(int fd, short events) {
+    pollfd p{fd, events, 0};
+    ::poll(&p, 1, 5000);
+}
+
+// The plain peer: answers one connection by taking kBytes, then sending kBytes.
+void plain_peer(int listener) {
+    const int fd = ::accept(listener, nullptr, nullptr);
+    std::vector<char> buffer(kChunk, 'p');
+    std::size_t got = 0;
+    while (got < kBytes) {
+        const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    std::size_t sent = 0;
+    while (sent < kBytes) {
+        const ssize_t n = ::send(fd, buffer.data(), std::min(buffer.size(), kBytes - sent), MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+}
+
+// Client side of one direction through plain non-blocking calls or TlsSocket.
+template <typename Send, typename Recv>
+double transfer(int fd, Send send, Recv recv) {
+    std::vector<char> buffer(kChunk, 'c');
+    const auto start = Clock::now();
+    std::size_t sent = 0;
+    while (sent < kBytes) {
+        const ssize_t n = send(buffer.data(), std::min(buffer.size(), kBytes - sent));
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno == EAGAIN) {
+            wait(fd, POLLOUT);
+        } else {
+            break;
+        }
+    }
+    std::size_t got = 0;
+    while (got < kBytes) {
+        const ssize_t n = recv(buffer.data(), buffer.size());
+        if (n > 0) {
+            got += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno == EAGAIN) {
+            wait(fd, POLLIN);
+        } else {
+            break;
+        }
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return 2.0 * static_cast<double>(kBytes) / seconds / 1e6;
+}
+
+void BM_TlsVsPlainBulk(benchmark::State &state) {
+    mtb::test::TestCertificateAuthority ca;
+    std::string problem;
+    auto context = mtb::tls::TlsClientContext::create(ca.ca_file(), problem);
+    mtb::test::TestTlsServer server(ca.issue({"bulk.test.example"}), [](mtb::test::TlsServerSession &s) {
+        s.read_exact(kBytes);
+        s.write(std::vector<uint8_t>(kBytes, 's'));
+        s.close_notify();
+    });
+    double plain_total = 0, tls_total = 0;
+    for (auto _ : state) {
+        Listener listener;
+        std::thread peer(plain_peer, listener.fd);
+        const int plain_fd = connect_nonblocking(listener.port);
+        plain_total += transfer(
+            plain_fd, [&](const char *p, std::size_t n) { return ::send(plain_fd, p, n, MSG_NOSIGNAL); },
+            [&](char *p, std::size_t n) { return ::recv(plain_fd, p, n, 0); });
+        peer.join();
+        ::close(plain_fd);
+
+        const int tls_fd = connect_nonblocking(server.port());
+        TlsSocket tls(std::make_unique<mtb::tls::FdTransport>(tls_fd), std::make_unique<mtb::tls::TlsEngine>(*context, mtb::tls::TlsPeer{"bulk.test.example", 0, {}}));
+        while (tls.handshake() == mtb::tls::TlsEngine::State::handshaking) wait(tls_fd, POLLIN);
+        tls_total += transfer(
+            tls_fd, [&](const char *p, std::size_t n) { return tls.send(p, n); },
+            [&](char *p, std::size_t n) { return tls.recv(p, n); });
+        ::close(tls_fd);
+    }
+    const double iterations = static_cast<double>(state.iterations());
+    state.counters["plain_MBps"] = plain_total / iterations;
+    state.counters["tls_MBps"] = tls_total / iterations;
+    state.counters["ratio"] = tls_total / plain_total;
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 4 * static_cast<int64_t>(kBytes));
+}
+BENCHMARK(BM_TlsVsPlainBulk)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
