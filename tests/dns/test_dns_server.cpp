@@ -78,7 +78,8 @@ struct TestDnsServer::Impl {
 
     mutable std::mutex mutex;
     std::map<std::string, std::vector<Record>> zone;
-    std::set<std::string> silent, servfail;
+    std::set<std::string> silent, servfail, truncated, malformed;
+    int malformed_served = 0;
     std::chrono::milliseconds delay{0};
     int total = 0;
     std::map<std::string, int> per_name;
@@ -145,6 +146,14 @@ struct TestDnsServer::Impl {
         std::vector<uint8_t> answers;
         int count = 0;
         uint8_t rcode = 0;
+        if (malformed.contains(name)) return malformed_answer(q, question_end, malformed_served++);
+        if (truncated.contains(name)) {
+            std::vector<uint8_t> out(q.begin(), q.begin() + static_cast<long>(question_end));
+            out[2] = static_cast<uint8_t>(0x86 | (q[2] & 0x01));  // QR, AA, TC, RD copied
+            out[3] = 0x80;
+            out[6] = out[7] = out[8] = out[9] = out[10] = out[11] = 0;
+            return out;
+        }
         if (servfail.contains(name)) {
             rcode = 2;
         } else {
@@ -198,6 +207,37 @@ struct TestDnsServer::Impl {
         out[7] = static_cast<uint8_t>(count);
         out[8] = out[9] = out[10] = out[11] = 0;
         out.insert(out.end(), answers.begin(), answers.end());
+        return out;
+    }
+
+    // Three kinds of lie in turn, after a correct header and question.
+    static std::vector<uint8_t> malformed_answer(const std::vector<uint8_t> &q, std::size_t question_end, int kind) {
+        std::vector<uint8_t> out(q.begin(), q.begin() + static_cast<long>(question_end));
+        out[2] = static_cast<uint8_t>(0x84 | (q[2] & 0x01));
+        out[3] = 0x80;
+        out[6] = 0;
+        out[7] = 3;  // three answers announced
+        out[8] = out[9] = out[10] = out[11] = 0;
+        const uint16_t qtype = static_cast<uint16_t>((q[question_end - 4] << 8) | q[question_end - 3]);
+        switch (kind % 3) {
+        case 0: break;  // none of them there
+        case 1:         // one record whose data runs past the end
+            put16(out, 0xC00C);
+            put16(out, qtype);
+            put16(out, 1);
+            put32(out, 300);
+            put16(out, 200);
+            out.insert(out.end(), {7, 'M', 'C'});
+            break;
+        default:  // an owner name that points at itself
+            put16(out, static_cast<uint16_t>(0xC000 | out.size()));
+            put16(out, qtype);
+            put16(out, 1);
+            put32(out, 300);
+            put16(out, 4);
+            put32(out, 0x0A000001);
+            break;
+        }
         return out;
     }
 
@@ -262,6 +302,14 @@ void TestDnsServer::add_silent(const std::string &name) {
 void TestDnsServer::add_servfail(const std::string &name) {
     std::lock_guard lock(impl_->mutex);
     impl_->servfail.insert(lower(name));
+}
+void TestDnsServer::add_truncated(const std::string &name) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->truncated.insert(lower(name));
+}
+void TestDnsServer::add_malformed(const std::string &name) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->malformed.insert(lower(name));
 }
 void TestDnsServer::set_delay(std::chrono::milliseconds delay) {
     std::lock_guard lock(impl_->mutex);

@@ -1,7 +1,8 @@
 // A small authoritative DNS server for the tests, on 127.0.0.1 (UDP, an ephemeral port), so no
 // test reaches an outside address. Point the bridge at it with the pref
 // `ippdns 127.0.0.1:<port()>` (see pref()). Answers A, AAAA, PTR, CNAME (chains are followed),
-// MX, HINFO; NXDOMAIN for unknown names; names can be made silent (never answered) or SERVFAIL.
+// MX, HINFO; NXDOMAIN for unknown names; names can be made silent (never answered), SERVFAIL,
+// truncated or malformed.
 // Written independently of host-bridge's DNS code, so that it checks that code.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
@@ -35,6 +36,10 @@ public:
     void add_hinfo(const std::string &name, const std::string &cpu, const std::string &os, uint32_t ttl = 300);
     void add_silent(const std::string &name);    // queries are dropped: the client times out
     void add_servfail(const std::string &name);  // RCODE 2
+    void add_truncated(const std::string &name);  // TC set, no answers (and no TCP to retry on)
+    // Answers that lie about their contents: counts with no records behind them, a record
+    // running past the end, a compression pointer to itself.
+    void add_malformed(const std::string &name);
     void set_delay(std::chrono::milliseconds delay);  // before every answer
     // Holds every answer until `count` queries have arrived (then sends them all, and answers
     // later queries as usual): a client that asks one question at a time never gets there.

@@ -16,6 +16,37 @@
 
 namespace mtb::test {
 
+// The Control call the 'dnrp' code makes with its call block at `pb`; returns d0.
+inline int16_t dnr_control(FakeHost &host, Bridge &bridge, uint32_t pb) {
+    GuestRegs regs;
+    regs.d[0] = 2;  // Control
+    regs.a[0] = pb;
+    regs.a[1] = FakeHost::kDceAddress;
+    bridge.emul_op(regs);
+    const auto d0 = static_cast<int16_t>(regs.d[0]);
+    EXPECT_EQ(d0, static_cast<int16_t>(host.get16(pb + layout::header::ioResult.offset)));
+    return d0;
+}
+
+// One 'dnrp' entry through the call block at `pb` of any bridge on fake RAM: returns the
+// OSErr the guest would get.
+inline int16_t dnr_call(FakeHost &host, Bridge &bridge, uint32_t pb, uint32_t selector, uint32_t a1 = 0,
+                        uint32_t a2 = 0, uint32_t a3 = 0, uint32_t a4 = 0, uint32_t a5 = 0, uint32_t hosts_data = 0,
+                        uint32_t hosts_length = 0) {
+    std::fill(host.ram.begin() + pb, host.ram.begin() + pb + dnr::call::size, 0);
+    host.put16(pb + layout::header::ioTrap.offset, 0xA004);
+    host.put16(pb + layout::header::csCode.offset, static_cast<uint16_t>(CsCode::dnrCall));
+    host.put32(pb + dnr::call::selector.offset, selector);
+    host.put32(pb + dnr::call::arg1.offset, a1);
+    host.put32(pb + dnr::call::arg2.offset, a2);
+    host.put32(pb + dnr::call::arg3.offset, a3);
+    host.put32(pb + dnr::call::arg4.offset, a4);
+    host.put32(pb + dnr::call::callerA5.offset, a5);
+    host.put32(pb + dnr::call::hostsData.offset, hosts_data);
+    host.put32(pb + dnr::call::hostsLength.offset, hosts_length);
+    return dnr_control(host, bridge, pb);
+}
+
 class DnrHarness {
 public:
     static constexpr uint32_t kPb = 0x4000;       // the private call block (588 bytes)
@@ -39,30 +70,10 @@ public:
     // One 'dnrp' entry: returns the OSErr the guest would get.
     int16_t dnr(uint32_t selector, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0, uint32_t a4 = 0,
                 uint32_t a5 = kA5, uint32_t hosts_data = 0, uint32_t hosts_length = 0) {
-        std::fill(host.ram.begin() + kPb, host.ram.begin() + kPb + dnr::call::size, 0);
-        host.put16(kPb + layout::header::ioTrap.offset, 0xA004);
-        host.put16(kPb + layout::header::csCode.offset, static_cast<uint16_t>(CsCode::dnrCall));
-        host.put32(kPb + dnr::call::selector.offset, selector);
-        host.put32(kPb + dnr::call::arg1.offset, a1);
-        host.put32(kPb + dnr::call::arg2.offset, a2);
-        host.put32(kPb + dnr::call::arg3.offset, a3);
-        host.put32(kPb + dnr::call::arg4.offset, a4);
-        host.put32(kPb + dnr::call::callerA5.offset, a5);
-        host.put32(kPb + dnr::call::hostsData.offset, hosts_data);
-        host.put32(kPb + dnr::call::hostsLength.offset, hosts_length);
-        return control(kPb);
+        return dnr_call(host, *bridge, kPb, selector, a1, a2, a3, a4, a5, hosts_data, hosts_length);
     }
 
-    int16_t control(uint32_t pb) {
-        GuestRegs regs;
-        regs.d[0] = 2;  // Control
-        regs.a[0] = pb;
-        regs.a[1] = FakeHost::kDceAddress;
-        bridge->emul_op(regs);
-        const auto d0 = static_cast<int16_t>(regs.d[0]);
-        EXPECT_EQ(d0, static_cast<int16_t>(host.get16(pb + layout::header::ioResult.offset)));
-        return d0;
-    }
+    int16_t control(uint32_t pb) { return dnr_control(host, *bridge, pb); }
 
     int16_t open() { return dnr(dnr::kOpenResolver); }
 
