@@ -13,7 +13,9 @@
 #include "mactcp_bridge/bridge.h"
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/host_environment.h"
+#include "replay_host_io.h"
 #include "replay_script.h"
+#include "trace/recording_host_io.h"
 #include "trace/trace_writer.h"
 
 namespace mtb::trace {
@@ -90,7 +92,12 @@ public:
             return result;
         }
         try {
-            Bridge bridge(*this, *this);
+            // The scripted host, wrapped in the same recorder as a live session's host, so that
+            // today's requests are recorded and compared like everything else.
+            ReplayHostIo host_io(*this, trace_.header);
+            RecordingHostIo recorder(host_io, nullptr);
+            Bridge bridge(*this, *this, recorder);
+            recorder.record_into(bridge.trace_writer());
             bridge_ = &bridge;
             TraceHeader header;
             bridge.trace_writer().open(*this, header);

@@ -59,6 +59,10 @@ DriverCore::DriverCore(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io)
       host_(&host), log_(host), callbacks_(cpu) {
     if (auto level = host.pref("ipplog")) log_.set_level(Logger::parse_level(*level, LogLevel::warning));
     callbacks_.set_trace(&trace_);
+    if (auto trace = host.pref("ipptrace"); trace && !trace->empty()) {
+        recorder_ = std::make_unique<RecordingHostIo>(*io_, &trace_);
+        io_ = recorder_.get();
+    }
     if (auto allow = host.pref("ippallow")) {
         if (auto problem = outgoing_.configure(*allow))
             log_.error("{}: the guest may reach no address until the pref is fixed", *problem);

@@ -21,6 +21,7 @@
 #include "driver/timer_queue.h"
 #include "net/event_router.h"
 #include "net/host_io.h"
+#include "trace/recording_host_io.h"
 #include "trace/trace_writer.h"
 #include "mactcp_bridge/guest_cpu.h"
 #include "mactcp_bridge/host_environment.h"
@@ -129,6 +130,7 @@ private:
     HostEnvironment *host_;
     Logger log_;
     TraceWriter trace_;
+    std::unique_ptr<RecordingHostIo> recorder_;  // `ipptrace`: wraps io_, so every host result is recorded
     OutgoingPolicy outgoing_;
     ListenAddress listen_;
     GuestMemory memory_;

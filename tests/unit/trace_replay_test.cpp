@@ -1,0 +1,36 @@
+// Round trip on fake guest RAM: a session recorded with `ipptrace` replays identically, with
+// the host results (sockets, clock, events) answered from the recording.
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include "tcp_test_support.h"
+#include "trace_lines.h"
+#include "trace_replay.h"
+
+namespace mtb::test {
+
+TEST(TraceReplay, TcpSessionReplaysWithHostResultsFromTheRecording) {
+    constexpr uint32_t kStream = 0x10000, kData = 0x80000;
+    const std::string path = "/tmp/mtb_trace_replay_tcp_" + std::to_string(::getpid()) + ".jsonl";
+    {
+        TcpHarness h({{"ipptrace", path}});
+        HostListener listener;
+        HostPeer peer = h.connected_stream(listener, kStream);
+        h.send_text(0x5000, kStream, kData, "Mac");
+        ASSERT_TRUE(h.wait_done(0x5000));
+        EXPECT_EQ(peer.read(3), "Mac");
+        peer.send_all("host");
+        h.rcv(0x5100, kStream, kData + 0x100, 100);
+        ASSERT_TRUE(h.wait_done(0x5100));
+    }
+    const trace::Trace t = read_checked_trace(path);
+    EXPECT_FALSE(records_of(t, "host").empty());
+    auto model = trace::check_model(t);
+    ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
+    const trace::ReplayResult result = trace::replay(t, std::get<trace::Model>(model));
+    EXPECT_TRUE(result.identical) << result.report;
+}
+
+}  // namespace mtb::test
