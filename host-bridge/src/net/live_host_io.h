@@ -96,6 +96,7 @@ private:
     void note(uint32_t index, uint32_t generation, uint8_t flags);  // network thread
     void queue_raise(const std::function<void(std::unique_lock<std::mutex> &)> &add);
     void close_all();
+    void close_handed_over();  // network thread, and shutdown
 
     HostEnvironment *host_;
     int epoll_ = -1, stop_ = -1, timer_ = -1;
@@ -119,6 +120,8 @@ private:
     std::unique_ptr<Dns> dns_;
     std::thread thread_;
     bool stopped_ = false;
+    std::atomic<bool> stopping_{false};
+    std::vector<std::pair<int, bool>> closing_;  // descriptors for the network thread to close (mutex_)
 };
 
 }  // namespace mtb::net
