@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "dnr/dnr_text.h"
 
 namespace mtb::tls {
@@ -51,22 +53,22 @@ std::optional<TlsRule> parse_rule(std::string_view text, std::string &problem) {
         if (limit.empty()) return fail("nothing after '@' (a host name, address or CIDR block)");
         if (looks_like_address(limit)) {
             OutgoingPolicy block;
-            if (auto bad = block.configure(limit)) return fail("'" + std::string(limit) + "' is not an IPv4 address or CIDR block");
+            if (auto bad = block.configure(limit)) return fail(fmt::format("'{}' is not an IPv4 address or CIDR block", limit));
             rule.address_limit = block;
         } else {
             if (limit.back() == '.') limit.remove_suffix(1);
             const std::string_view name = limit.front() == '.' ? limit.substr(1) : limit;
             if (!dnr::plausible_host_name(name) || name.find_first_of("@#=,/") != std::string_view::npos)
-                return fail("'" + std::string(limit) + "' is not a host name");
-            rule.host_limit = (limit.front() == '.' ? "." : "") + dnr::cache_key(name);
+                return fail(fmt::format("'{}' is not a host name", limit));
+            rule.host_limit = fmt::format("{}{}", limit.front() == '.' ? "." : "", dnr::cache_key(name));
         }
     }
     const auto equals = rest.find('=');
     if (equals == std::string_view::npos) return fail("expected GUESTPORT=TLSPORT");
     const auto guest = parse_port(trim(rest.substr(0, equals)));
     const auto tls = parse_port(trim(rest.substr(equals + 1)));
-    if (!guest) return fail("guest port '" + std::string(trim(rest.substr(0, equals))) + "' is not 1..65535");
-    if (!tls) return fail("TLS port '" + std::string(trim(rest.substr(equals + 1))) + "' is not 1..65535");
+    if (!guest) return fail(fmt::format("guest port '{}' is not 1..65535", trim(rest.substr(0, equals))));
+    if (!tls) return fail(fmt::format("TLS port '{}' is not 1..65535", trim(rest.substr(equals + 1))));
     if (*guest == *tls) return fail("a port mapped onto itself would carry TLS over TLS; name the plaintext port");
     rule.guest_port = *guest;
     rule.tls_port = *tls;
