@@ -6,6 +6,7 @@
 #include "ip/host_network_info.h"
 #include "ip/ip_service.h"
 #include "tcp/tcp_service.h"
+#include "tls/tls_host_io.h"
 #include "tls/tls_upstream.h"
 #include "udp/udp_service.h"
 
@@ -15,7 +16,11 @@ struct Bridge::Parts {
     Parts(HostEnvironment &host, GuestCpu &cpu, net::HostIo *io)
         : core(host, cpu, io), network(core.io().network_info()), ip(core, network), udp(core, network),
           tcp(core, network), dnr(core), tls(core.host(), core.log()) {
-        tcp.use_tls(tls, dnr.looked_up_names());
+        // TLS sits below the trace recorder: traces hold the guest's plaintext.
+        if (tls.has_rules())
+            core.interpose([this](net::HostIo &below) {
+                return std::make_unique<tls::TlsHostIo>(below, core.host(), core.log(), tls, dnr.looked_up_names());
+            });
         core.add_service(15, 19, ip);
         core.add_service(20, 29, udp);
         core.add_service(30, 49, tcp);

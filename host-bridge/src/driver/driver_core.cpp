@@ -109,6 +109,17 @@ void DriverCore::start_trace(TraceHeader header) {
         log_.error("cannot write the trace file {}", spec->path);
 }
 
+void DriverCore::interpose(const std::function<std::unique_ptr<net::HostIo>(net::HostIo &below)> &make) {
+    net::HostIo &below = recorder_ ? recorder_->inner() : *io_;
+    interposed_ = make(below);
+    if (recorder_) {
+        recorder_ = std::make_unique<RecordingHostIo>(*interposed_, &trace_);
+        io_ = recorder_.get();
+    } else {
+        io_ = interposed_.get();
+    }
+}
+
 void DriverCore::add_service(uint16_t first_cs_code, uint16_t last_cs_code, Service &service) {
     services_.push_back({first_cs_code, last_cs_code, &service});
 }

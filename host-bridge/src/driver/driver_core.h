@@ -48,6 +48,10 @@ public:
     void shutdown();
 
     void add_service(uint16_t first_cs_code, uint16_t last_cs_code, Service &service);
+    // Puts a decorator of the host layer (TLS over chosen sockets) between the host and the
+    // trace recorder, so a trace records what the services see. `make` gets the layer to wrap.
+    // Once, at construction, before any socket is opened.
+    void interpose(const std::function<std::unique_ptr<net::HostIo>(net::HostIo &below)> &make);
     // `ipptrace`: starts recording when the pref names a file. `header` brings the host network;
     // the emulator, prefs and RAM are filled in here.
     void start_trace(TraceHeader header);
@@ -126,6 +130,7 @@ private:
 
     std::unique_ptr<net::HostIo> owned_io_;  // the live host, unless one was injected
     net::HostIo *io_;
+    std::unique_ptr<net::HostIo> interposed_;  // see interpose(): below the recorder
     net::EventRouter router_;
     HostEnvironment *host_;
     Logger log_;

@@ -4,14 +4,12 @@
 #include <chrono>
 
 #include "dnr/ipv6_mapping_pool.h"
-#include "dnr/looked_up_names.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
 #include "tcp/host_errors.h"
 #include "tcp/host_socket.h"
 #include "tcp/tcp_service.h"
 #include "tcp/ulp_settings.h"
-#include "tls/tls_upstream.h"
 
 namespace mtb {
 
@@ -49,17 +47,6 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
                            "available in this build yet",
                            format_ipv4(remote_host), remote_port);
         return err::openFailed;
-    }
-    if (tls_ != nullptr && names_ != nullptr) {
-        const std::string name = names_->name_for(remote_host, dnr::LookedUpNames::Clock::now()).value_or("");
-        if (const auto plan = tls_->plan(remote_host, remote_port, name)) {
-            // The TLS data path rides on the host-operations layer (issue 12), which this build
-            // does not have yet: fail closed rather than send in plaintext what a rule says
-            // must go over TLS.
-            core_->log().error("{}", tls::TlsUpstream::failure_line(*plan, remote_host,
-                                                                    "TLS upstream is not available in this build yet"));
-            return err::openFailed;
-        }
     }
     const uint16_t local_port = pb.get(L::open::localPort);
 

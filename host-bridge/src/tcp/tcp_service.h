@@ -27,13 +27,6 @@
 #include "tcp/listener_pool.h"
 #include "tcp/tcp_stream.h"
 
-namespace mtb::dnr {
-class LookedUpNames;
-}
-namespace mtb::tls {
-class TlsUpstream;
-}
-
 namespace mtb {
 
 // Guest-visible effects (completions, ASRs) collected while stream state is being changed and
@@ -57,13 +50,6 @@ public:
     void reset() override;
     // A connection's socket became ready, or its connect finished (tcp_events.cpp).
     void on_socket_event(const net::Event &event) override;
-
-    // `ipptls` rules and the DNR's memory of which name the guest looked up for an address
-    // (the name a TLS connection verifies). Set once by the bridge, before any call.
-    void use_tls(const tls::TlsUpstream &upstream, const dnr::LookedUpNames &names) {
-        tls_ = &upstream;
-        names_ = &names;
-    }
 
     std::size_t stream_count() const { return streams_.size(); }
     std::size_t listener_count() const { return listeners_.size(); }
@@ -141,8 +127,6 @@ private:
     std::array<iovec, kMaxParts> gather_;            // reused by every send (emulation thread)
     ListenerPool listeners_;
     uint64_t next_connection_ = 1;
-    const tls::TlsUpstream *tls_ = nullptr;
-    const dnr::LookedUpNames *names_ = nullptr;
 
     // TCPGlobalInfo's TCPStats counters.
     struct Totals {

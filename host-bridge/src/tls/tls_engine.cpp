@@ -173,6 +173,11 @@ std::size_t TlsEngine::plaintext_buffered() const {
     return state_ == State::open ? static_cast<std::size_t>(SSL_pending(ssl_)) : 0;
 }
 
+bool TlsEngine::input_buffered() const {
+    if (state_ != State::open) return false;
+    return SSL_has_pending(ssl_) == 1 || BIO_ctrl_pending(SSL_get_rbio(ssl_)) > 0;
+}
+
 bool TlsEngine::close_notify() {
     if (shutdown_sent_) return true;
     if (state_ != State::open) return false;

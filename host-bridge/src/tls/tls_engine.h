@@ -77,6 +77,8 @@ public:
     Result read(std::span<uint8_t> out);
     Result write(std::span<const uint8_t> in);
     std::size_t plaintext_buffered() const;  // decrypted and not yet read
+    // Decrypted bytes, or ciphertext received and not yet decrypted (read() may give plaintext).
+    bool input_buffered() const;
     // Our close_notify (the guest's TCPClose): queued for the network; reads go on until the
     // peer's. True once it is queued. An abort simply drops the engine: no close_notify.
     bool close_notify();

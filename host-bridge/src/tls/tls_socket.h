@@ -33,11 +33,18 @@ public:
     // -1/EAGAIN while the alert is still queued (call again when writable).
     int shutdown_write();
 
+    // Moves queued ciphertext to the socket as far as it takes it (when it became writable);
+    // false on a socket error (errno set).
+    bool flush_pending() { return flush(); }
+
     // What to wait for on the underlying socket before calling again.
     bool wants_readable() const { return want_read_; }
     bool wants_writable() const { return engine_->network_pending() > 0 || fin_owed_; }
     // Plaintext that recv() returns without waiting (TCPStatus amtUnreadData).
     std::size_t readable_now() const { return engine_->plaintext_buffered(); }
+    // Anything recv() might turn into plaintext without the socket: decrypted bytes, or
+    // ciphertext already taken from the socket and not yet decrypted.
+    bool has_input() const { return engine_->input_buffered(); }
     // Ciphertext accepted from send() and not yet on the socket (TCPStatus amtUnackedData).
     std::size_t unsent() const { return engine_->network_pending(); }
 

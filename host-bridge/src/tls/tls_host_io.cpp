@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tls/tls_host_io.h"
+
+#include <cerrno>
+
+#include "dnr/looked_up_names.h"
+#include "tcp/listen_config.h"
+
+namespace mtb::tls {
+
+namespace {
+
+// Ciphertext through the inner layer's socket: the one data path (and readiness bookkeeping)
+// every other connection uses.
+class SeamTransport final : public CiphertextTransport {
+public:
+    SeamTransport(net::HostIo &io, net::SocketId id) : io_(&io), id_(id) {}
+    ssize_t receive(std::span<uint8_t> into) override { return result(io_->receive(id_, into)); }
+    ssize_t send(std::span<const uint8_t> bytes) override {
+        const iovec part{const_cast<uint8_t *>(bytes.data()), bytes.size()};  // sendmsg only reads
+        return result(io_->send(id_, std::span(&part, 1), false));
+    }
+    int shutdown_send() override {
+        const int error = io_->shutdown_send(id_);
+        if (error == 0 || error == ENOTCONN) return 0;
+        errno = error;
+        return -1;
+    }
+
+private:
+    static ssize_t result(const net::IoResult &r) {
+        if (r.ok()) return static_cast<ssize_t>(r.bytes);
+        errno = r.error;
+        return -1;
+    }
+    net::HostIo *io_;
+    net::SocketId id_;
+};
+
+}  // namespace
+
+TlsHostIo::TlsHostIo(net::HostIo &inner, HostEnvironment &host, Logger &log, const TlsUpstream &upstream,
+                     const dnr::LookedUpNames &names)
+    : ForwardingHostIo(inner), host_(&host), log_(&log), upstream_(&upstream), names_(&names) {}
+
+TlsHostIo::Wrapped *TlsHostIo::find(net::SocketId id) {
+    if (wrapped_.empty()) [[likely]] return nullptr;  // no TLS connection: one branch per call
+    const auto found = wrapped_.find(id);
+    return found == wrapped_.end() ? nullptr : &found->second;
+}
+
+net::Opened TlsHostIo::open(net::SocketKind kind) {
+    const net::Opened opened = inner().open(kind);
+    if (opened.id != net::kNoSocket && kind == net::SocketKind::tcp) tcp_sockets_.insert(opened.id);
+    return opened;
+}
+
+int TlsHostIo::connect(net::SocketId id, net::Endpoint remote) {
+    if (tcp_sockets_.erase(id) == 0) return inner().connect(id, remote);
+    const std::string name = names_->name_for(remote.host, dnr::LookedUpNames::Clock::now()).value_or("");
+    const auto plan = upstream_->plan(remote.host, remote.port, name);
+    if (!plan) return inner().connect(id, remote);
+
+    std::string problem;
+    auto engine = upstream_->engine(*plan, problem);
+    if (!engine) {
+        // Never plaintext where a rule asks for TLS.
+        log_->error("{}", TlsUpstream::failure_line(*plan, remote.host, problem));
+        return ECONNREFUSED;
+    }
+    Wrapped &w = wrapped_[id];
+    w.tls = std::make_unique<TlsSocket>(std::make_unique<SeamTransport>(inner(), id), std::move(engine));
+    w.plan = *plan;
+    w.address = remote.host;
+    log_->info("TCP to {} port {} goes over TLS to port {} (ipptls rule '{}')",
+               name.empty() ? format_ipv4(remote.host) : name, remote.port, plan->tls_port, plan->rule);
+
+    const int started = inner().connect(id, {remote.host, plan->tls_port});
+    if (started == EINPROGRESS) return EINPROGRESS;
+    if (started != 0) {
+        wrapped_.erase(id);
+        return started;
+    }
+    // Connected at once (loopback may): the handshake still has to run before the service
+    // may see a connection, so the service is told EINPROGRESS and Event{connected} follows.
+    w.tcp_connected = true;
+    net::Event done;
+    if (advance(id, w, done)) queue_own(done);
+    return EINPROGRESS;
+}
+
+bool TlsHostIo::advance(net::SocketId id, Wrapped &w, net::Event &out) {
+    const TlsEngine::State state = w.tls->handshake();
+    if (state == TlsEngine::State::handshaking) return false;
+    w.handshaking = false;
+    out = net::Event{};
+    out.kind = net::Event::Kind::connected;
+    out.socket = id;
+    if (state == TlsEngine::State::failed) {
+        const std::string &reason = w.tls->engine().failure();
+        log_->error("{}", TlsUpstream::failure_line(w.plan, w.address,
+                                                    reason.empty() ? "the connection ended during the TLS handshake" : reason));
+        out.error = ECONNREFUSED;  // openFailed, as for a server that refuses
+        return true;
+    }
+    if (w.tls->engine().accepted_by_pin())
+        log_->info("TLS to {} port {}: certificate accepted by the pinned fingerprint of rule '{}'",
+                   w.plan.peer.host_name.empty() ? format_ipv4(w.address) : w.plan.peer.host_name, w.plan.tls_port,
+                   w.plan.rule);
+    // The handshake may have read application data along with its last flight, and the socket's
+    // own readable flag is clear by now: say once what the plaintext stream offers.
+    net::Event ready;
+    ready.kind = net::Event::Kind::ready;
+    ready.socket = id;
+    ready.flags = plaintext_readiness(id, w);
+    queue_own(ready);
+    return true;
+}
+
+void TlsHostIo::queue_own(const net::Event &event) {
+    const bool was_empty = own_events_.empty();
+    own_events_.push_back(event);
+    if (was_empty) host_->raise_interrupt();
+}
+
+void TlsHostIo::flush(Wrapped &w) {
+    if (w.close_owed) {
+        errno = 0;
+        if (w.tls->shutdown_write() == 0 || errno != EAGAIN) w.close_owed = false;
+        return;
+    }
+    w.tls->flush_pending();  // a failure shows again at the next receive or send
+}
+
+bool TlsHostIo::next_event(net::Event &out) {
+    if (!own_events_.empty()) {
+        out = own_events_.front();
+        own_events_.pop_front();
+        return true;
+    }
+    while (inner().next_event(out)) {
+        if (out.kind != net::Event::Kind::ready && out.kind != net::Event::Kind::connected) return true;
+        Wrapped *w = find(out.socket);
+        if (w == nullptr) return true;
+        if (out.kind == net::Event::Kind::connected) {
+            if (out.error != 0) return true;  // the TCP connect itself failed
+            w->tcp_connected = true;
+            if (advance(out.socket, *w, out)) return true;
+            continue;  // waiting for the server's answer
+        }
+        if (w->handshaking) {
+            if (w->tcp_connected && advance(out.socket, *w, out)) return true;
+            continue;
+        }
+        flush(*w);
+        out.flags = plaintext_readiness(out.socket, *w);
+        return true;
+    }
+    return false;
+}
+
+uint8_t TlsHostIo::plaintext_readiness(net::SocketId id, Wrapped &w) {
+    const uint8_t below = inner().readiness(id);
+    uint8_t flags = below & (net::ready::hangup | net::ready::error);
+    // Bytes the engine holds count until a receive found they are not a whole record yet.
+    if ((below & net::ready::readable) || (w.tls->has_input() && !w.tls->wants_readable())) flags |= net::ready::readable;
+    // Writable once the ciphertext queued so far has left: the guest's data then waits in the
+    // guest (as for a plain socket whose send queue is full), not in the engine.
+    if ((below & net::ready::writable) && !w.tls->wants_writable()) flags |= net::ready::writable;
+    return flags;  // never `urgent`: TLS carries no urgent data
+}
+
+uint8_t TlsHostIo::readiness(net::SocketId id) {
+    Wrapped *w = find(id);
+    if (w == nullptr) return inner().readiness(id);
+    if (w->handshaking) return 0;
+    return plaintext_readiness(id, *w);
+}
+
+net::IoResult TlsHostIo::receive(net::SocketId id, std::span<uint8_t> into) {
+    Wrapped *w = find(id);
+    if (w == nullptr) return inner().receive(id, into);
+    if (w->handshaking) return {-1, EAGAIN};
+    const ssize_t got = w->tls->recv(into.data(), into.size());
+    if (got >= 0) return {got, 0};
+    // A TLS protocol error ends the connection like a reset; its reason goes to the log.
+    if (errno == EPROTO) {
+        log_->warning("TLS to {} port {}: {}", format_ipv4(w->address), w->plan.tls_port, w->tls->engine().failure());
+        return {-1, ECONNRESET};
+    }
+    return {-1, errno};
+}
+
+net::IoResult TlsHostIo::send(net::SocketId id, std::span<const iovec> parts, bool urgent) {
+    Wrapped *w = find(id);
+    if (w == nullptr) return inner().send(id, parts, urgent);
+    if (w->handshaking) return {-1, EAGAIN};
+    // `urgent`: TLS has no urgent pointer; the bytes go in order like the rest.
+    int64_t total = 0;
+    for (const iovec &part : parts) {
+        if (part.iov_len == 0) continue;
+        const ssize_t sent = w->tls->send(part.iov_base, part.iov_len);
+        if (sent < 0) {
+            if (total > 0) break;
+            if (errno == EPROTO) {
+                log_->warning("TLS to {} port {}: {}", format_ipv4(w->address), w->plan.tls_port, w->tls->engine().failure());
+                return {-1, ECONNRESET};
+            }
+            return {-1, errno};
+        }
+        total += sent;
+        if (static_cast<std::size_t>(sent) < part.iov_len) break;
+    }
+    return {total, 0};
+}
+
+int TlsHostIo::shutdown_send(net::SocketId id) {
+    Wrapped *w = find(id);
+    if (w == nullptr) return inner().shutdown_send(id);
+    errno = 0;
+    if (w->tls->shutdown_write() == 0) return 0;
+    if (errno != EAGAIN) return errno;
+    w->close_owed = true;  // close_notify and FIN follow when the socket has room
+    return 0;
+}
+
+bool TlsHostIo::at_mark(net::SocketId id) { return find(id) != nullptr ? false : inner().at_mark(id); }
+
+net::TcpInfo TlsHostIo::tcp_info(net::SocketId id) {
+    net::TcpInfo info = inner().tcp_info(id);
+    if (Wrapped *w = find(id)) info.unsent += static_cast<uint32_t>(w->tls->unsent());
+    return info;
+}
+
+void TlsHostIo::close(net::SocketId id, bool abortive) {
+    tcp_sockets_.erase(id);
+    if (Wrapped *w = find(id)) {
+        // Graceful: what the engine still holds (the end of the data, close_notify) gets one
+        // last chance to reach the socket. Abortive: the engine simply goes, no close_notify.
+        if (!abortive && !w->handshaking) flush(*w);
+        wrapped_.erase(id);
+        std::erase_if(own_events_, [id](const net::Event &e) { return e.socket == id; });
+    }
+    inner().close(id, abortive);
+}
+
+void TlsHostIo::shutdown() {
+    wrapped_.clear();
+    tcp_sockets_.clear();
+    own_events_.clear();
+    inner().shutdown();
+}
+
+}  // namespace mtb::tls
