@@ -5,7 +5,10 @@
 
 #include <unistd.h>
 
+#include <fstream>
+
 #include "tcp_test_support.h"
+#include "test_tls_server.h"
 #include "trace_lines.h"
 #include "trace_replay.h"
 
@@ -27,6 +30,48 @@ TEST(TraceReplay, TcpSessionReplaysWithHostResultsFromTheRecording) {
     }
     const trace::Trace t = read_checked_trace(path);
     EXPECT_FALSE(records_of(t, "host").empty());
+    auto model = trace::check_model(t);
+    ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
+    const trace::ReplayResult result = trace::replay(t, std::get<trace::Model>(model));
+    EXPECT_TRUE(result.identical) << result.report;
+}
+
+}  // namespace mtb::test
+
+namespace mtb::test {
+
+// `ipptls`: the recorder sits above the TLS decorator, so the trace holds the guest's side (the
+// plaintext, the guest's port) and replays with no TLS at all.
+TEST(TraceReplay, TlsSessionIsRecordedInPlaintextAndReplays) {
+    constexpr uint32_t kStream = 0x10000, kData = 0x80000;
+    const std::string path = "/tmp/mtb_trace_replay_tls_" + std::to_string(::getpid()) + ".jsonl";
+    TestCertificateAuthority ca;
+    TestTlsServer server(ca.issue({"127.0.0.1"}), [](TlsServerSession &s) {
+        s.write("+OK POP3 ready\r\n");
+        s.read_to_end();
+    });
+    {
+        TcpHarness h({{"ipptrace", path}, {"ipptls", "110=" + std::to_string(server.port())}, {"ipptlsca", ca.ca_file()}});
+        ASSERT_EQ(h.create(kStream), 0);
+        h.active_open(0x5000, kStream, 110);
+        ASSERT_TRUE(h.wait_done(0x5000));
+        ASSERT_EQ(h.result(0x5000), 0);
+        h.rcv(0x5100, kStream, kData, 100);
+        ASSERT_TRUE(h.wait_done(0x5100));
+        EXPECT_EQ(h.get_bytes(kData, h.rcv_length(0x5100)), "+OK POP3 ready\r\n");
+        h.close(0x5200, kStream);
+        ASSERT_TRUE(h.wait_done(0x5200));
+    }
+    bool connect_to_guest_port = false, plaintext = false;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+        if (line.find(R"("connect")") != std::string::npos && line.find(R"("port":110,)") != std::string::npos)
+            connect_to_guest_port = true;
+        if (line.find("K09LIFBPUDMgcmVhZHkNCg") != std::string::npos) plaintext = true;  // base64 "+OK POP3 ready\r\n"
+    }
+    EXPECT_TRUE(connect_to_guest_port);
+    EXPECT_TRUE(plaintext);
+    const trace::Trace t = read_checked_trace(path);
     auto model = trace::check_model(t);
     ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
     const trace::ReplayResult result = trace::replay(t, std::get<trace::Model>(model));

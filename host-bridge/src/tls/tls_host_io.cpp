@@ -136,6 +136,8 @@ bool TlsHostIo::next_event(net::Event &out) {
     if (!own_events_.empty()) {
         out = own_events_.front();
         own_events_.pop_front();
+        if (out.kind == net::Event::Kind::ready)
+            if (Wrapped *w = find(out.socket)) out.flags = plaintext_readiness(out.socket, *w);  // as now
         return true;
     }
     while (inner().next_event(out)) {
