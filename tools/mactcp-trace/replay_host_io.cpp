@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "replay_host_io.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -40,6 +42,15 @@ std::vector<uint8_t> payload(const json &r) {
         }
     }
     return out;
+}
+
+// The IPv6 address of an endpoint ("host6", "rhost6", "lhost6"), absent for IPv4 ones.
+std::optional<net::Ipv6Address> ipv6_field(const json &r, const char *key) {
+    const auto found = r.find(key);
+    if (found == r.end() || !found->is_string()) return std::nullopt;
+    net::Ipv6Address address{};
+    if (::inet_pton(AF_INET6, found->get_ref<const std::string &>().c_str(), address.data()) != 1) return std::nullopt;
+    return address;
 }
 
 void copy_into(const json &r, std::span<uint8_t> into) {
@@ -118,7 +129,7 @@ int ReplayHostIo::bind(net::SocketId, net::Endpoint) { return static_cast<int>(n
 std::optional<net::Endpoint> ReplayHostIo::local_endpoint(net::SocketId) {
     const json *r = script_->expect_host("local_endpoint");
     if (r == nullptr || !(*r)["host"].is_number()) return std::nullopt;
-    return net::Endpoint{static_cast<uint32_t>(field(*r, "host")), static_cast<uint16_t>(field(*r, "port"))};
+    return net::Endpoint{static_cast<uint32_t>(field(*r, "host")), static_cast<uint16_t>(field(*r, "port")), ipv6_field(*r, "host6")};
 }
 
 int ReplayHostIo::listen(net::SocketId) { return static_cast<int>(number("listen", "error", EINVAL)); }
@@ -133,8 +144,8 @@ net::Accepted ReplayHostIo::accept(net::SocketId) {
     }
     a.id = static_cast<net::SocketId>(field(*r, "new"));
     a.error = static_cast<int>(field(*r, "error"));
-    a.remote = {static_cast<uint32_t>(field(*r, "rhost")), static_cast<uint16_t>(field(*r, "rport"))};
-    a.local = {static_cast<uint32_t>(field(*r, "lhost")), static_cast<uint16_t>(field(*r, "lport"))};
+    a.remote = {static_cast<uint32_t>(field(*r, "rhost")), static_cast<uint16_t>(field(*r, "rport")), ipv6_field(*r, "rhost6")};
+    a.local = {static_cast<uint32_t>(field(*r, "lhost")), static_cast<uint16_t>(field(*r, "lport")), ipv6_field(*r, "lhost6")};
     return a;
 }
 

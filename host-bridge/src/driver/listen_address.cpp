@@ -6,6 +6,12 @@
 namespace mtb {
 
 std::optional<std::string> ListenAddress::configure(std::string_view pref) {
+    if (pref == "any6" || pref == "::") {
+        address_ = 0;
+        ipv6_ = true;
+        return std::nullopt;
+    }
+    ipv6_ = false;
     if (pref.empty() || pref == "loopback" || pref == "localhost") {
         address_ = kLoopback;
         return std::nullopt;
@@ -17,7 +23,7 @@ std::optional<std::string> ListenAddress::configure(std::string_view pref) {
     in_addr parsed{};
     const std::string text(pref);
     if (::inet_pton(AF_INET, text.c_str(), &parsed) != 1)
-        return "ipplisten '" + text + "' is not loopback, any or an IPv4 address; listening on loopback";
+        return "ipplisten '" + text + "' is not loopback, any, any6 or an IPv4 address; listening on loopback";
     address_ = ntohl(parsed.s_addr);
     return std::nullopt;
 }

@@ -15,12 +15,15 @@ public:
     static constexpr uint32_t kLoopback = 0x7F000001;
 
     // "loopback" | "localhost" | "" (the default, 127.0.0.1), "any" | "all" (every interface,
-    // 0.0.0.0), or a dotted IPv4 address. Returns a description of a malformed value; the
-    // previous address is then kept.
+    // 0.0.0.0), "any6" | "::" (every interface, IPv6 as well: TCP listeners are dual-stack
+    // [::] sockets, UDP and ICMP stay on 0.0.0.0), or a dotted IPv4 address. Returns a
+    // description of a malformed value; the previous address is then kept.
     std::optional<std::string> configure(std::string_view pref);
 
     uint32_t address() const { return address_; }  // host byte order; 0 = every interface
     bool every_interface() const { return address_ == 0; }
+    // `any6`: TCP listeners also take IPv6 clients (each gets a stand-in address the guest sees).
+    bool ipv6() const { return ipv6_; }
     // Only this host can reach it (any 127/8 address): other hosts' traffic is not invited.
     bool loopback_only() const { return (address_ >> 24) == 127; }
     // A chosen interface other than the loopback default (not 0.0.0.0, not 127.0.0.1).
@@ -28,6 +31,7 @@ public:
 
 private:
     uint32_t address_ = kLoopback;
+    bool ipv6_ = false;
 };
 
 // "a.b.c.d" from a host-byte-order address, for log lines.

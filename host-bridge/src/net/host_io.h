@@ -48,6 +48,7 @@
 
 #include <sys/uio.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -68,10 +69,18 @@ using Clock = std::chrono::steady_clock;
 using SocketId = uint32_t;
 inline constexpr SocketId kNoSocket = 0;
 
-// Addresses and ports in host byte order, IPv4 (MacTCP has nothing else).
+using Ipv6Address = std::array<uint8_t, 16>;  // network byte order
+
+// Addresses and ports in host byte order, IPv4 (MacTCP has nothing else) unless `ipv6` is set:
+// then the endpoint is that IPv6 address (on sockets opened as tcp6), and `host` is only the
+// IPv4 stand-in the guest knows it by (dnr/ipv6_mapping_pool.h), for logs and rules.
 struct Endpoint {
+    Endpoint() = default;
+    Endpoint(uint32_t host_, uint16_t port_, std::optional<Ipv6Address> ipv6_ = std::nullopt)
+        : host(host_), port(port_), ipv6(ipv6_) {}
     uint32_t host = 0;
     uint16_t port = 0;
+    std::optional<Ipv6Address> ipv6;
     bool operator==(const Endpoint &) const = default;
 };
 
@@ -89,6 +98,7 @@ enum class SocketKind : uint8_t {
     udp,            // IPv4 datagram socket
     icmp_datagram,  // unprivileged ICMP echo socket (net.ipv4.ping_group_range)
     icmp_raw,       // raw ICMP socket (CAP_NET_RAW)
+    tcp6,           // IPv6 stream socket (issue 15: IPv6-only hosts behind pool stand-ins)
 };
 
 enum class Option : uint8_t {

@@ -55,6 +55,44 @@ Endpoint from_sockaddr(const sockaddr_in &address) {
     return {ntohl(address.sin_addr.s_addr), ntohs(address.sin_port)};
 }
 
+// Either family: an endpoint with `ipv6` set is an IPv6 socket address (tcp6 sockets).
+socklen_t to_sockaddr(const Endpoint &endpoint, sockaddr_storage &out) {
+    out = {};
+    if (!endpoint.ipv6) {
+        const sockaddr_in v4 = to_sockaddr(endpoint);
+        std::memcpy(&out, &v4, sizeof v4);
+        return sizeof v4;
+    }
+    sockaddr_in6 v6{};
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(endpoint.port);
+    std::memcpy(&v6.sin6_addr, endpoint.ipv6->data(), 16);
+    std::memcpy(&out, &v6, sizeof v6);
+    return sizeof v6;
+}
+
+// An IPv4-mapped IPv6 address (a dual-stack socket's IPv4 peer) comes back as plain IPv4.
+Endpoint from_sockaddr(const sockaddr_storage &address) {
+    if (address.ss_family != AF_INET6) {
+        sockaddr_in v4;
+        std::memcpy(&v4, &address, sizeof v4);
+        return from_sockaddr(v4);
+    }
+    sockaddr_in6 v6;
+    std::memcpy(&v6, &address, sizeof v6);
+    Endpoint endpoint{0, ntohs(v6.sin6_port)};
+    if (IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr)) {
+        uint32_t v4;
+        std::memcpy(&v4, &v6.sin6_addr.s6_addr[12], 4);
+        endpoint.host = ntohl(v4);
+        return endpoint;
+    }
+    Ipv6Address bytes;
+    std::memcpy(bytes.data(), &v6.sin6_addr, 16);
+    endpoint.ipv6 = bytes;
+    return endpoint;
+}
+
 int setsockopt_int(int fd, int level, int name, int value) {
     return ::setsockopt(fd, level, name, &value, sizeof value) == 0 ? 0 : errno;
 }
@@ -320,18 +358,21 @@ void LiveHostIo::clear_flags(Slot &slot, uint64_t seen, uint8_t flags) {
 }
 
 Opened LiveHostIo::open(SocketKind kind) {
-    int type = SOCK_STREAM, protocol = 0;
+    int family = AF_INET, type = SOCK_STREAM, protocol = 0;
     switch (kind) {
     case SocketKind::tcp: break;
+    case SocketKind::tcp6: family = AF_INET6; break;
     case SocketKind::udp: type = SOCK_DGRAM; break;
     case SocketKind::icmp_datagram: type = SOCK_DGRAM, protocol = IPPROTO_ICMP; break;
     case SocketKind::icmp_raw: type = SOCK_RAW, protocol = IPPROTO_ICMP; break;
     }
-    const int fd = ::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+    const int fd = ::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
     if (fd < 0) return {kNoSocket, errno};
     const SocketId id = adopt(fd, kind);
     if (id == kNoSocket) return {kNoSocket, EMFILE};
-    if (kind != SocketKind::tcp) enrol((id & 0xFFFFF) - 1, *find(id));
+    // Dual-stack whatever net.ipv6.bindv6only says: a [::] listener takes IPv4 clients too.
+    if (kind == SocketKind::tcp6) setsockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    if (kind != SocketKind::tcp && kind != SocketKind::tcp6) enrol((id & 0xFFFFF) - 1, *find(id));
     return {id, 0};
 }
 
@@ -360,14 +401,15 @@ int LiveHostIo::set_option(SocketId id, Option option, bool on) {
 int LiveHostIo::bind(SocketId id, Endpoint local) {
     Slot *slot = find(id);
     if (slot == nullptr) return EBADF;
-    const sockaddr_in address = to_sockaddr(local);
-    return ::bind(slot->fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 ? 0 : errno;
+    sockaddr_storage address;
+    const socklen_t length = to_sockaddr(local, address);
+    return ::bind(slot->fd, reinterpret_cast<const sockaddr *>(&address), length) == 0 ? 0 : errno;
 }
 
 std::optional<Endpoint> LiveHostIo::local_endpoint(SocketId id) {
     Slot *slot = find(id);
     if (slot == nullptr) return std::nullopt;
-    sockaddr_in address{};
+    sockaddr_storage address{};
     socklen_t length = sizeof address;
     if (::getsockname(slot->fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) return std::nullopt;
     return from_sockaddr(address);
@@ -384,8 +426,9 @@ int LiveHostIo::listen(SocketId id) {
 int LiveHostIo::connect(SocketId id, Endpoint remote) {
     Slot *slot = find(id);
     if (slot == nullptr) return EBADF;
-    const sockaddr_in address = to_sockaddr(remote);
-    const int result = ::connect(slot->fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 ? 0 : errno;
+    sockaddr_storage address;
+    const socklen_t address_length = to_sockaddr(remote, address);
+    const int result = ::connect(slot->fd, reinterpret_cast<const sockaddr *>(&address), address_length) == 0 ? 0 : errno;
     if (result == EINPROGRESS) slot->connecting = true;
     slot->syn_acked = 1;
     if (result == 0 || result == EINPROGRESS) enrol((id & 0xFFFFF) - 1, *slot);
@@ -400,7 +443,7 @@ Accepted LiveHostIo::accept(SocketId listener) {
         return accepted;
     }
     const uint64_t seen = slot->state.load(std::memory_order_acquire);
-    sockaddr_in remote{};
+    sockaddr_storage remote{};
     socklen_t length = sizeof remote;
     const int fd = ::accept4(slot->fd, reinterpret_cast<sockaddr *>(&remote), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
@@ -409,7 +452,7 @@ Accepted LiveHostIo::accept(SocketId listener) {
         return accepted;
     }
     accepted.remote = from_sockaddr(remote);
-    sockaddr_in local{};
+    sockaddr_storage local{};
     length = sizeof local;
     if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &length) == 0) accepted.local = from_sockaddr(local);
     accepted.id = adopt(fd, SocketKind::tcp);

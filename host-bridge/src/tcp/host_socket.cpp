@@ -7,14 +7,16 @@ namespace mtb {
 
 namespace {
 
-net::SocketId try_bind(net::HostIo &io, uint32_t address, uint16_t port, bool listener, int &error) {
-    const net::Opened opened = io.open(net::SocketKind::tcp);
+net::SocketId try_bind(net::HostIo &io, uint32_t address, uint16_t port, bool listener, net::SocketKind kind, int &error) {
+    const net::Opened opened = io.open(kind);
     if (opened.id == net::kNoSocket) {
         error = opened.error;
         return net::kNoSocket;
     }
     if (listener) io.set_option(opened.id, net::Option::reuse_address, true);
-    if (const int failed = io.bind(opened.id, {address, port}); failed != 0) {
+    net::Endpoint local{address, port};
+    if (kind == net::SocketKind::tcp6) local.ipv6 = net::Ipv6Address{};  // ::
+    if (const int failed = io.bind(opened.id, local); failed != 0) {
         error = failed;
         io.close(opened.id, false);
         return net::kNoSocket;
@@ -25,12 +27,12 @@ net::SocketId try_bind(net::HostIo &io, uint32_t address, uint16_t port, bool li
 }  // namespace
 
 BindResult bind_tcp_socket(net::HostIo &io, uint32_t address, uint16_t guest_port, const ListenConfig &config,
-                           bool listener) {
+                           bool listener, net::SocketKind kind) {
     BindResult result;
-    result.socket = try_bind(io, address, guest_port, listener, result.error);
+    result.socket = try_bind(io, address, guest_port, listener, kind, result.error);
     if (result.socket == net::kNoSocket && result.error == EACCES) {
         if (const auto host_port = config.mapped(guest_port)) {
-            result.socket = try_bind(io, address, *host_port, listener, result.error);
+            result.socket = try_bind(io, address, *host_port, listener, kind, result.error);
             result.mapped = result.socket != net::kNoSocket;
         }
     }

@@ -13,6 +13,7 @@ namespace mtb {
 
 struct ListenConfig {
     uint32_t address = 0x7F000001;  // `ipplisten` (DriverCore::listen()); host byte order, 0 = any
+    bool ipv6 = false;              // `ipplisten any6`: dual-stack [::] listeners
     // Added to a guest port below 1024 when the host refuses to bind it (unprivileged user):
     // 21 -> 10021. 0 disables the mapping (the open then fails like any refused bind).
     uint32_t port_offset = 10000;

@@ -33,7 +33,8 @@ int16_t ListenerPool::join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &
         }
     }
     net::HostIo &io = core_->io();
-    const BindResult bound = bind_tcp_socket(io, config_->address, guest_port, *config_, true);
+    const BindResult bound = bind_tcp_socket(io, config_->address, guest_port, *config_, true,
+                                             config_->ipv6 ? net::SocketKind::tcp6 : net::SocketKind::tcp);
     const int error = bound.socket == net::kNoSocket ? bound.error : io.listen(bound.socket);
     if (error != 0) {
         if (bound.socket != net::kNoSocket) io.close(bound.socket, false);
@@ -102,6 +103,7 @@ void ListenerPool::accept_waiting(uint16_t guest_port, uint64_t id) {
         c.remote_host = accepted.remote.host;
         c.remote_port = accepted.remote.port;
         c.local_host = accepted.local.host;
+        c.remote_ipv6 = accepted.remote.ipv6;
         on_accept_(guest_port, c);
     }
     auto found = listeners_.find(guest_port);

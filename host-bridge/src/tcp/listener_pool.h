@@ -29,6 +29,7 @@ struct AcceptedConnection {
     net::SocketId socket = net::kNoSocket;  // the receiver owns it from now on
     uint32_t remote_host = 0, local_host = 0;  // host byte order
     uint16_t remote_port = 0;
+    std::optional<net::Ipv6Address> remote_ipv6;  // an IPv6 client (`ipplisten any6`)
 };
 
 struct ListenWaiter {

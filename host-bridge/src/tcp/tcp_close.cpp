@@ -5,6 +5,7 @@
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "dnr/ipv6_mapping_pool.h"
 #include "tcp/tcp_service.h"
 #include "tcp/ulp_settings.h"
 
@@ -112,6 +113,10 @@ void TcpService::terminate(TcpStream &stream, uint16_t reason, int16_t pending_r
 // the socket no longer routes to this stream.
 void TcpService::close_socket(TcpStream &stream, bool graceful) {
     stream.attached = false;
+    if (stream.ipv6_stand_in != 0) {
+        if (ipv6_pool_ != nullptr) ipv6_pool_->release(stream.ipv6_stand_in);
+        stream.ipv6_stand_in = 0;
+    }
     if (stream.socket == net::kNoSocket) return;
     core_->router().forget(stream.socket);
     by_socket_.erase(stream.socket);

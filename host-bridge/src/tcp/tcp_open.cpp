@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "dnr/ipv6_mapping_pool.h"
+#include "dnr/dnr_text.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
 #include "tcp/host_errors.h"
@@ -40,13 +41,19 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
         core_->log().warning("TCPActiveOpen to {}:{} refused by ippallow", format_ipv4(remote_host), remote_port);
         return err::openFailed;
     }
+    // A stand-in the DNR gave for an IPv6-only host: the connection goes to its IPv6 address,
+    // and the mapping is held (never given to another host) until the connection is gone.
+    net::Endpoint remote{remote_host, remote_port};
+    net::SocketKind kind = net::SocketKind::tcp;
     if (dnr::Ipv6MappingPool::in_pool(remote_host)) {
-        // A stand-in the DNR gave for an IPv6-only host. Connecting over IPv6 rides on the
-        // host-operations layer (issue 12), which this build does not have yet.
-        core_->log().error("TCPActiveOpen to {}:{}: a stand-in for an IPv6-only host; IPv6 connections are not "
-                           "available in this build yet",
-                           format_ipv4(remote_host), remote_port);
-        return err::openFailed;
+        const auto *mapping = ipv6_pool_ == nullptr ? nullptr : ipv6_pool_->find(remote_host, dnr::Ipv6MappingPool::Clock::now());
+        if (mapping == nullptr) {
+            core_->log().warning("TCPActiveOpen to {}:{}: no IPv6 host stands behind this address (its lookup expired)",
+                                 format_ipv4(remote_host), remote_port);
+            return err::openFailed;
+        }
+        remote.ipv6 = mapping->ipv6;
+        kind = net::SocketKind::tcp6;
     }
     const uint16_t local_port = pb.get(L::open::localPort);
 
@@ -54,7 +61,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     net::HostIo &io = core_->io();
     net::SocketId socket = net::kNoSocket;
     if (local_port != 0) {
-        const BindResult bound = bind_tcp_socket(io, 0, local_port, listen_config_, false);
+        const BindResult bound = bind_tcp_socket(io, 0, local_port, listen_config_, false, kind);
         if (bound.socket == net::kNoSocket)
             return mactcp_result_for(boost::system::error_code(bound.error, boost::system::system_category()),
                                      HostOperation::bind, core_->log());
@@ -63,12 +70,13 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
                                  bound.host_port);
         socket = bound.socket;
     } else {
-        const net::Opened opened = io.open(net::SocketKind::tcp);
+        const net::Opened opened = io.open(kind);
         if (opened.id == net::kNoSocket)
             return mactcp_result_for(boost::system::error_code(opened.error, boost::system::system_category()),
                                      HostOperation::connect, core_->log());
         socket = opened.id;
     }
+    if (remote.ipv6 && ipv6_pool_->acquire(remote_host, dnr::Ipv6MappingPool::Clock::now())) stream.ipv6_stand_in = remote_host;
 
     take_open_options(stream, pb);
     stream.ended_gracefully = false;
@@ -106,7 +114,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     core_->set_request_timeout(request, std::chrono::seconds(stream.ulp_timeout_seconds), on_timeout);
 
     // Connected at once (loopback may), refused at once, or Event{connected} follows.
-    const int started = io.connect(socket, {remote_host, remote_port});
+    const int started = io.connect(socket, remote);
     if (started != EINPROGRESS)
         on_connected(stream_ptr, connection,
                      mactcp_result_for(boost::system::error_code(started, boost::system::system_category()),
@@ -197,6 +205,20 @@ Outcome TcpService::passive_open(Call &call, TcpStream &stream) {
 // A connection reached a shared listener: the first pending open (in issue order) whose
 // remote host/port filters accept it gets it; if none does, the connection is reset.
 void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection) {
+    if (connection.remote_ipv6) {
+        // An IPv6 client (`ipplisten any6`): the guest knows it by a stand-in from the pool,
+        // which AddrToName answers with the IPv6 address as text.
+        const auto now = dnr::Ipv6MappingPool::Clock::now();
+        const auto stand_in = ipv6_pool_ == nullptr ? std::nullopt
+                                                    : ipv6_pool_->map(*connection.remote_ipv6, dnr::format_ipv6(*connection.remote_ipv6), 0, now);
+        if (!stand_in) {
+            core_->log().warning("TCP connection from {} to guest port {}: no stand-in address free; reset",
+                                 dnr::format_ipv6(*connection.remote_ipv6), guest_port);
+            core_->io().close(connection.socket, true);
+            return;
+        }
+        connection.remote_host = *stand_in;
+    }
     for (const ListenWaiter &waiter : listeners_.waiters(guest_port)) {
         TcpStream *stream = find(waiter.stream_ptr, waiter.connection);
         if (stream == nullptr || !stream->opening() || !core_->is_pending(*stream->open_request)) {
@@ -214,6 +236,8 @@ void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection)
         stream->remote_port = connection.remote_port;
         if (connection.local_host != 0) stream->local_host = connection.local_host;
         ++totals_.accepted;
+        if (connection.remote_ipv6 && ipv6_pool_->acquire(connection.remote_host, dnr::Ipv6MappingPool::Clock::now()))
+            stream->ipv6_stand_in = connection.remote_host;
         own_socket(*stream, connection.socket);
         attach(*stream, connection.socket);
         Outbox out;

@@ -19,6 +19,7 @@ TcpService::TcpService(DriverCore &core, const HostNetworkInfo &network)
     : core_(&core), network_(&network),
       listeners_(core, listen_config_, [this](uint16_t port, AcceptedConnection c) { on_accepted(port, std::move(c)); }) {
     listen_config_.address = core.listen().address();
+    listen_config_.ipv6 = core.listen().ipv6();
     if (auto pref = core.host().pref("ippportmap")) {
         if (auto problem = listen_config_.set_port_map(*pref)) core.log().error("{}", *problem);
     }

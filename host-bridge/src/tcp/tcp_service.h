@@ -27,6 +27,10 @@
 #include "tcp/listener_pool.h"
 #include "tcp/tcp_stream.h"
 
+namespace mtb::dnr {
+class Ipv6MappingPool;
+}
+
 namespace mtb {
 
 // Guest-visible effects (completions, ASRs) collected while stream state is being changed and
@@ -50,6 +54,10 @@ public:
     void reset() override;
     // A connection's socket became ready, or its connect finished (tcp_events.cpp).
     void on_socket_event(const net::Event &event) override;
+
+    // The DNR's stand-ins for IPv6-only hosts: connections to one go to its IPv6 address. Set
+    // once by the bridge, before any call.
+    void use_ipv6_pool(dnr::Ipv6MappingPool &pool) { ipv6_pool_ = &pool; }
 
     std::size_t stream_count() const { return streams_.size(); }
     std::size_t listener_count() const { return listeners_.size(); }
@@ -127,6 +135,7 @@ private:
     std::array<iovec, kMaxParts> gather_;            // reused by every send (emulation thread)
     ListenerPool listeners_;
     uint64_t next_connection_ = 1;
+    dnr::Ipv6MappingPool *ipv6_pool_ = nullptr;
 
     // TCPGlobalInfo's TCPStats counters.
     struct Totals {

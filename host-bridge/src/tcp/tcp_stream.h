@@ -56,6 +56,8 @@ struct TcpStream {
     uint64_t connection = 0;
     bool established = false;  // a connection came up (TCPTerminate is owed when it ends)
     uint32_t local_host = 0, remote_host = 0;  // host byte order
+    // A pool stand-in for an IPv6 host this connection holds (never remapped while held), or 0.
+    uint32_t ipv6_stand_in = 0;
     uint16_t local_port = 0, remote_port = 0;
     uint8_t ulp_timeout_seconds = 120;
     bool ulp_timeout_abort = true;

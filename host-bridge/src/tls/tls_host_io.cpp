@@ -51,7 +51,8 @@ TlsHostIo::Wrapped *TlsHostIo::find(net::SocketId id) {
 
 net::Opened TlsHostIo::open(net::SocketKind kind) {
     const net::Opened opened = inner().open(kind);
-    if (opened.id != net::kNoSocket && kind == net::SocketKind::tcp) tcp_sockets_.insert(opened.id);
+    if (opened.id != net::kNoSocket && (kind == net::SocketKind::tcp || kind == net::SocketKind::tcp6))
+        tcp_sockets_.insert(opened.id);
     return opened;
 }
 
@@ -75,7 +76,9 @@ int TlsHostIo::connect(net::SocketId id, net::Endpoint remote) {
     log_->info("TCP to {} port {} goes over TLS to port {} (ipptls rule '{}')",
                name.empty() ? format_ipv4(remote.host) : name, remote.port, plan->tls_port, plan->rule);
 
-    const int started = inner().connect(id, {remote.host, plan->tls_port});
+    net::Endpoint tls_port = remote;  // the same host (an IPv6 one behind a stand-in too)
+    tls_port.port = plan->tls_port;
+    const int started = inner().connect(id, tls_port);
     if (started == EINPROGRESS) return EINPROGRESS;
     if (started != 0) {
         wrapped_.erase(id);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "trace/recording_host_io.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include "dnr/dns_resolver.h"
@@ -19,6 +20,7 @@ const char *kind_name(net::SocketKind kind) {
     case net::SocketKind::udp: return "udp";
     case net::SocketKind::icmp_datagram: return "icmp_datagram";
     case net::SocketKind::icmp_raw: return "icmp_raw";
+    case net::SocketKind::tcp6: return "tcp6";
     }
     return "?";
 }
@@ -31,6 +33,14 @@ const char *query_name(dnr::QueryKind kind) {
     case dnr::QueryKind::mx: return "mx";
     }
     return "?";
+}
+
+// `,"KEY":"2001:db8::1"` for an IPv6 endpoint, nothing for an IPv4 one (records stay as before).
+std::string ipv6_field(const char *key, const net::Endpoint &endpoint) {
+    if (!endpoint.ipv6) return "";
+    char text[INET6_ADDRSTRLEN] = "";
+    ::inet_ntop(AF_INET6, endpoint.ipv6->data(), text, sizeof text);
+    return fmt::format(R"(,"{}":"{}")", key, text);
 }
 
 std::size_t total(std::span<const iovec> parts) {
@@ -105,14 +115,15 @@ int RecordingHostIo::set_option(net::SocketId id, net::Option option, bool value
 
 int RecordingHostIo::bind(net::SocketId id, net::Endpoint local) {
     const int error = inner().bind(id, local);
-    if (on()) trace_->host("bind", fmt::format(R"(,"id":{},"host":{},"port":{},"error":{})", id, local.host, local.port, error));
+    if (on()) trace_->host("bind", fmt::format(R"(,"id":{},"host":{},"port":{},"error":{}{})", id, local.host, local.port, error,
+                                                ipv6_field("host6", local)));
     return error;
 }
 
 std::optional<net::Endpoint> RecordingHostIo::local_endpoint(net::SocketId id) {
     const auto local = inner().local_endpoint(id);
     if (on())
-        trace_->host("local_endpoint", local ? fmt::format(R"(,"id":{},"host":{},"port":{})", id, local->host, local->port)
+        trace_->host("local_endpoint", local ? fmt::format(R"(,"id":{},"host":{},"port":{}{})", id, local->host, local->port, ipv6_field("host6", *local))
                                              : fmt::format(R"(,"id":{},"host":null)", id));
     return local;
 }
@@ -125,15 +136,17 @@ int RecordingHostIo::listen(net::SocketId id) {
 
 int RecordingHostIo::connect(net::SocketId id, net::Endpoint remote) {
     const int error = inner().connect(id, remote);
-    if (on()) trace_->host("connect", fmt::format(R"(,"id":{},"host":{},"port":{},"error":{})", id, remote.host, remote.port, error));
+    if (on()) trace_->host("connect", fmt::format(R"(,"id":{},"host":{},"port":{},"error":{}{})", id, remote.host, remote.port, error,
+                                                   ipv6_field("host6", remote)));
     return error;
 }
 
 net::Accepted RecordingHostIo::accept(net::SocketId listener) {
     const net::Accepted a = inner().accept(listener);
     if (on())
-        trace_->host("accept", fmt::format(R"(,"id":{},"new":{},"error":{},"rhost":{},"rport":{},"lhost":{},"lport":{})", listener,
-                                           a.id, a.error, a.remote.host, a.remote.port, a.local.host, a.local.port));
+        trace_->host("accept", fmt::format(R"(,"id":{},"new":{},"error":{},"rhost":{},"rport":{},"lhost":{},"lport":{}{}{})", listener,
+                                           a.id, a.error, a.remote.host, a.remote.port, a.local.host, a.local.port,
+                                           ipv6_field("rhost6", a.remote), ipv6_field("lhost6", a.local)));
     return a;
 }
 
