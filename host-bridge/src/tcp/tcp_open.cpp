@@ -46,7 +46,8 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     net::Endpoint remote{remote_host, remote_port};
     net::SocketKind kind = net::SocketKind::tcp;
     if (dnr::Ipv6MappingPool::in_pool(remote_host)) {
-        const auto *mapping = ipv6_pool_ == nullptr ? nullptr : ipv6_pool_->find(remote_host, dnr::Ipv6MappingPool::Clock::now());
+        // The DNR's clock is the seam's (a replay has the recorded one).
+        const auto *mapping = ipv6_pool_ == nullptr ? nullptr : ipv6_pool_->find(remote_host, core_->now());
         if (mapping == nullptr) {
             core_->log().warning("TCPActiveOpen to {}:{}: no IPv6 host stands behind this address (its lookup expired)",
                                  format_ipv4(remote_host), remote_port);
@@ -76,7 +77,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
                                      HostOperation::connect, core_->log());
         socket = opened.id;
     }
-    if (remote.ipv6 && ipv6_pool_->acquire(remote_host, dnr::Ipv6MappingPool::Clock::now())) stream.ipv6_stand_in = remote_host;
+    if (remote.ipv6 && ipv6_pool_->acquire(remote_host, core_->now())) stream.ipv6_stand_in = remote_host;
 
     take_open_options(stream, pb);
     stream.ended_gracefully = false;
@@ -208,7 +209,7 @@ void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection)
     if (connection.remote_ipv6) {
         // An IPv6 client (`ipplisten any6`): the guest knows it by a stand-in from the pool,
         // which AddrToName answers with the IPv6 address as text.
-        const auto now = dnr::Ipv6MappingPool::Clock::now();
+        const auto now = core_->now();
         const auto stand_in = ipv6_pool_ == nullptr ? std::nullopt
                                                     : ipv6_pool_->map(*connection.remote_ipv6, dnr::format_ipv6(*connection.remote_ipv6), 0, now);
         if (!stand_in) {
@@ -236,7 +237,7 @@ void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection)
         stream->remote_port = connection.remote_port;
         if (connection.local_host != 0) stream->local_host = connection.local_host;
         ++totals_.accepted;
-        if (connection.remote_ipv6 && ipv6_pool_->acquire(connection.remote_host, dnr::Ipv6MappingPool::Clock::now()))
+        if (connection.remote_ipv6 && ipv6_pool_->acquire(connection.remote_host, core_->now()))
             stream->ipv6_stand_in = connection.remote_host;
         own_socket(*stream, connection.socket);
         attach(*stream, connection.socket);

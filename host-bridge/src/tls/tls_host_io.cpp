@@ -58,7 +58,8 @@ net::Opened TlsHostIo::open(net::SocketKind kind) {
 
 int TlsHostIo::connect(net::SocketId id, net::Endpoint remote) {
     if (tcp_sockets_.erase(id) == 0) return inner().connect(id, remote);
-    const std::string name = names_->name_for(remote.host, dnr::LookedUpNames::Clock::now()).value_or("");
+    // The DNR stamps names with the seam's clock.
+    const std::string name = names_->name_for(remote.host, inner().now()).value_or("");
     const auto plan = upstream_->plan(remote.host, remote.port, name);
     if (!plan) return inner().connect(id, remote);
 
