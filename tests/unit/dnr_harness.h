@@ -47,6 +47,29 @@ inline int16_t dnr_call(FakeHost &host, Bridge &bridge, uint32_t pb, uint32_t se
     return dnr_control(host, bridge, pb);
 }
 
+// StrToAddr of `name` as a guest does before it connects (the bridge remembers the name for
+// the address: SNI, certificate checks, ipptls limits); `pump` services interrupts until its
+// argument holds. Returns the first address (0 when the lookup failed). Uses guest RAM at
+// 0x3000 (call block), 0x6000 (name), 0x7000 (hostInfo); the result proc at 0x9800 never runs.
+template <typename Pump>
+uint32_t look_up_for_connect(FakeHost &host, Bridge &bridge, const std::string &name, Pump pump) {
+    constexpr uint32_t kPb = 0x3000, kName = 0x6000, kRecord = 0x7000, kProc = 0x9800, kA5 = 0xC0FFEE & ~1u;
+    dnr_call(host, bridge, kPb, dnr::kOpenResolver, 0, 0, 0, 0, kA5);  // resolvers are per application (A5)
+    std::copy(name.begin(), name.end(), host.ram.begin() + kName);
+    host.ram[kName + name.size()] = 0;
+    const auto proc_calls = [&] {
+        std::size_t n = 0;
+        for (const auto &c : host.calls) n += c.addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_pascal_2l;
+        return n;
+    };
+    const std::size_t before = proc_calls();
+    if (dnr_call(host, bridge, kPb, dnr::kStrToAddr, kName, kRecord, kProc, 0, kA5) == err::cacheFault) {
+        EXPECT_TRUE(pump([&] { return proc_calls() > before; }));
+    }
+    EXPECT_EQ(static_cast<int32_t>(host.get32(kRecord)), 0) << "StrToAddr " << name;
+    return host.get32(kRecord + dnr::host_info::addr);
+}
+
 class DnrHarness {
 public:
     static constexpr uint32_t kPb = 0x4000;       // the private call block (588 bytes)

@@ -51,23 +51,8 @@ bool logged(const FakeHost &host, const std::string &text) {
     return false;
 }
 
-// StrToAddr through the DNR, as a guest does before it connects.
 uint32_t lookup(TcpHarness &h, const std::string &name) {
-    constexpr uint32_t kPb = 0x3000, kName = 0x6000, kRecord = 0x7000, kProc = 0x9800, kA5 = 0xC0FFEE & ~1u;
-    dnr_call(h.host, h.bridge, kPb, dnr::kOpenResolver, 0, 0, 0, 0, kA5);
-    std::copy(name.begin(), name.end(), h.host.ram.begin() + kName);
-    h.host.ram[kName + name.size()] = 0;
-    const auto proc_calls = [&] {
-        std::size_t n = 0;
-        for (const auto &c : h.host.calls) n += c.addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_pascal_2l;
-        return n;
-    };
-    const std::size_t before = proc_calls();
-    if (dnr_call(h.host, h.bridge, kPb, dnr::kStrToAddr, kName, kRecord, kProc, 0, kA5) == err::cacheFault) {
-        EXPECT_TRUE(h.pump_until([&] { return proc_calls() > before; }));
-    }
-    EXPECT_EQ(static_cast<int32_t>(h.host.get32(kRecord)), 0) << name;
-    return h.host.get32(kRecord + dnr::host_info::addr);
+    return look_up_for_connect(h.host, h.bridge, name, [&](const std::function<bool()> &done) { return h.pump_until(done); });
 }
 
 TEST(Ipv6Connect, StandInConnectsToTheIpv6HostWithDataBothWays) {

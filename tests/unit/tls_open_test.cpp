@@ -57,24 +57,7 @@ struct TlsBridge {
     // StrToAddr through the DNR, as a guest does before it connects: the bridge remembers the
     // name for the address.
     uint32_t lookup(const std::string &name) {
-        constexpr uint32_t kPb = 0x3000, kName = 0x6000, kRecord = 0x7000, kProc = 0x9800;
-        constexpr uint32_t kA5 = 0xC0FFEE & ~1u;  // resolvers are opened per application (A5)
-        dnr_call(h->host, h->bridge, kPb, dnr::kOpenResolver, 0, 0, 0, 0, kA5);
-        std::copy(name.begin(), name.end(), h->host.ram.begin() + kName);
-        h->host.ram[kName + name.size()] = 0;
-        const auto proc_calls = [&] {
-            std::size_t n = 0;
-            for (const auto &c : h->host.calls)
-                n += c.addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_pascal_2l;
-            return n;
-        };
-        const std::size_t calls_before = proc_calls();
-        const int16_t result = dnr_call(h->host, h->bridge, kPb, dnr::kStrToAddr, kName, kRecord, kProc, 0, kA5);
-        if (result == err::cacheFault) {
-            EXPECT_TRUE(h->pump_until([&] { return proc_calls() > calls_before; }));
-        }
-        EXPECT_EQ(static_cast<int32_t>(h->host.get32(kRecord)), 0) << "StrToAddr " << name;
-        return h->host.get32(kRecord + dnr::host_info::addr);
+        return look_up_for_connect(h->host, h->bridge, name, [&](const std::function<bool()> &done) { return h->pump_until(done); });
     }
     // Opens kStream to the looked-up (or given) address, port 143; returns the open's result.
     int16_t open(uint32_t address) {
