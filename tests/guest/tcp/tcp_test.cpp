@@ -19,23 +19,12 @@
 #include <thread>
 #include <vector>
 
+#include "guest_checksum.h"
 #include "guest_harness.h"
 
 namespace mtb::guest {
 
 namespace {
-
-// The checksum of tests/guest/tcp/common/tcp_util.c.
-struct Checksum {
-    uint32_t a = 0, b = 0;
-    void add(const uint8_t *p, std::size_t n) {
-        for (std::size_t i = 0; i < n; ++i) {
-            a += p[i];
-            b += a;
-        }
-    }
-    uint32_t value() const { return b ^ (a << 7); }
-};
 
 // Runs `serve(fd)` for every connection to `listener` in its own thread until stopped.
 class Server {

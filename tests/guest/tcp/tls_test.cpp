@@ -11,32 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "guest_checksum.h"
 #include "guest_harness.h"
 #include "test_tls_server.h"
 
 namespace mtb::guest {
 
-namespace {
-
-// The checksum of tests/guest/tcp/common/tcp_util.c.
-struct Sum {
-    uint32_t a = 0, b = 0;
-    void add(const uint8_t *p, std::size_t n) {
-        for (std::size_t i = 0; i < n; ++i) {
-            a += p[i];
-            b += a;
-        }
-    }
-    uint32_t value() const { return b ^ (a << 7); }
-};
-
-}  // namespace
-
 TEST(TcpTls, MailDialoguesThroughTlsWithBulkBothWaysPeerResetAndGuestAbort) {
     constexpr uint32_t kBytes = 1u << 20;
     std::vector<uint8_t> message(kBytes);
     for (uint32_t i = 0; i < kBytes; ++i) message[i] = static_cast<uint8_t>((i * 2654435761u) >> 13);
-    Sum expected_in;
+    Checksum expected_in;
     expected_in.add(message.data(), message.size());
     // What the guest appends: its 8 KB pattern repeated.
     std::vector<uint8_t> appended(kBytes);
