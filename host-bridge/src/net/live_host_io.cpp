@@ -496,8 +496,12 @@ IoResult LiveHostIo::send(SocketId id, std::span<const iovec> parts, bool urgent
     msghdr message{};
     message.msg_iov = const_cast<iovec *>(parts.data());
     message.msg_iovlen = std::min<std::size_t>(parts.size(), IOV_MAX);
+    const int flags = MSG_DONTWAIT | MSG_NOSIGNAL | (urgent ? MSG_OOB : 0);
     for (;;) {
-        const ssize_t n = ::sendmsg(slot->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL | (urgent ? MSG_OOB : 0));
+        // One part (the common one-entry WDS): send() spares the kernel copying in a msghdr and
+        // an iovec array, ~10% of a small loopback send.
+        const ssize_t n = parts.size() == 1 ? ::send(slot->fd, parts[0].iov_base, parts[0].iov_len, flags)
+                                            : ::sendmsg(slot->fd, &message, flags);
         if (n >= 0) {
             slot->written += static_cast<uint64_t>(n);
             return {n, 0};
