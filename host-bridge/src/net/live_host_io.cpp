@@ -481,6 +481,15 @@ IoResult LiveHostIo::receive(SocketId id, std::span<uint8_t> into) {
     const uint64_t seen = slot->state.load(std::memory_order_acquire);
     for (;;) {
         const ssize_t n = ::recv(slot->fd, into.data(), into.size(), MSG_DONTWAIT);
+        // A short read emptied the receive queue (TCP copies until the span is full or the queue
+        // is empty): readable is cleared now, sparing the recv() that would only answer EAGAIN.
+        // Not while urgent data (recv stops at the mark), a hang-up (the FIN is still to read)
+        // or an error is recorded. Data arriving after the read raises a new edge; if one was
+        // noted since `seen`, the flag simply stays (the caller reads on while it is set).
+        if (n > 0 && static_cast<std::size_t>(n) < into.size() && !(seen & (ready::urgent | ready::hangup | ready::error))) {
+            uint64_t expected = seen;
+            slot->state.compare_exchange_strong(expected, seen & ~uint64_t{ready::readable}, std::memory_order_acq_rel);
+        }
         if (n >= 0) return {n, 0};
         if (errno == EINTR) continue;
         const IoResult result{0, errno};
