@@ -28,7 +28,9 @@ def load(paths):
 
 
 def series(runs, family, argument):
-    """(size, raw, bridge) for every run of `family`, sized by the named argument."""
+    """(size, raw, bridge, cpu ratio) for every run of `family`, sized by the named argument. The CPU
+    ratio is the guest-side thread's (call_cpu_ratio) where the benchmark reports it, else the
+    whole process's (cpu_ratio): above 1, the bridge spent less CPU for the same work."""
     points = []
     for run in runs:
         name = run["name"]
@@ -40,7 +42,7 @@ def series(runs, family, argument):
         bridge = next((v for k, v in run.items() if k.startswith("bridge_") and not k.startswith("bridge_cpu")
                        and not k.startswith("bridge_bytes") and not k.startswith("bridge_call")), None)
         if found and raw is not None and bridge is not None:
-            points.append((int(found.group(1)), raw, bridge))
+            points.append((int(found.group(1)), raw, bridge, run.get("call_cpu_ratio", run.get("cpu_ratio"))))
     return sorted(points)
 
 
@@ -64,13 +66,14 @@ def throughput(runs, out):
         sizes = [p[0] for p in points]
         ax.plot(sizes, [p[1] for p in points], "o-", label="raw loopback, same sizes")
         ax.plot(sizes, [p[2] for p in points], "s-", label="bridge")
-        for size, raw, bridge in points:
-            ax.annotate(f"{bridge / raw:.2f}×" if raw else "", (size, bridge), textcoords="offset points",
-                        xytext=(0, -14), ha="center", fontsize=8)
+        for size, raw, bridge, cpu in points:
+            label = (f"{bridge / raw:.2f}×" if raw else "") + (f"\nCPU {cpu:.2f}×" if cpu else "")
+            ax.annotate(label, (size, bridge), textcoords="offset points", xytext=(0, -22), ha="center", fontsize=7)
         ax.set_xticks(sizes, [str(size) for size in sizes], fontsize=8)
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=8)
-    fig.suptitle("Bridge vs raw sockets, same run (median of the iterations; label: ratio)")
+    fig.suptitle("Bridge vs raw sockets, same run (median of the iterations; labels: rate ratio, CPU ratio "
+                 "raw/bridge for the same work)", fontsize=10)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "throughput.png"), dpi=90)
 
