@@ -60,9 +60,9 @@ constexpr uint32_t kRecords = 0xA0000;                       // DNR hostInfo / r
 constexpr uint32_t kCompletion = 0x9000, kAsr = 0xA000, kResultProc = 0xB000;
 constexpr uint32_t kA5 = 0xC000;
 constexpr int kMaxNesting = 2;
-// UDP, ICMP echo and the DNR reach the host through the seam (net/host_io.h) once they are moved
-// onto it; until then they would open real sockets, so the decoder leaves them out.
-constexpr bool kUdpAndDnrOnSeam = false;
+// UDP and ICMP echo reach the host through the seam (net/host_io.h) once they are moved onto it;
+// until then they would open real sockets, so the decoder leaves them out. The DNR is on it.
+constexpr bool kUdpOnSeam = false;
 
 class Run {
 public:
@@ -387,7 +387,8 @@ private:
     static bool on_the_seam(uint16_t cs_code) {
         if (cs_code == 15 || cs_code == 19 || cs_code == 1) return true;
         if (cs_code >= 30 && cs_code <= 49) return true;
-        if (kUdpAndDnrOnSeam && ((cs_code >= 17 && cs_code <= 29) || (cs_code >= 0x4E00 && cs_code <= 0x4E0F))) return true;
+        if (kUdpOnSeam && cs_code >= 17 && cs_code <= 29) return true;
+        if (cs_code >= 0x4E00 && cs_code <= 0x4E0F) return true;  // the DNR
         return cs_code < 15 || (cs_code > 49 && cs_code < 0x4E00) || cs_code > 0x4E0F;  // unknown: controlErr
     }
 
@@ -411,7 +412,7 @@ private:
 
     void operation(int depth) {
         const uint8_t op = in_.u8();
-        switch (op % (kUdpAndDnrOnSeam ? 27 : 20)) {
+        switch (op % 27) {
         case 0: tcp_create(in_.u8()); break;
         case 1: tcp_open(false); break;
         case 2: tcp_open(true); break;
@@ -444,11 +445,21 @@ private:
             }
             break;
         case 19: break;
-        case 20: udp_create(); break;
-        case 21: udp_read(); break;
-        case 22: udp_buffer_return(); break;
-        case 23: udp_write(); break;
-        case 24: udp_release(); break;
+        case 20:
+            if (kUdpOnSeam) udp_create();
+            break;
+        case 21:
+            if (kUdpOnSeam) udp_read();
+            break;
+        case 22:
+            if (kUdpOnSeam) udp_buffer_return();
+            break;
+        case 23:
+            if (kUdpOnSeam) udp_write();
+            break;
+        case 24:
+            if (kUdpOnSeam) udp_release();
+            break;
         case 25:
         case 26: dnr_call(); break;
         }

@@ -103,12 +103,6 @@ int main(void)
     int sends = 0, told_peer = 0;
     ncsa_socket go;
     while (total < MAX_TOTAL && (total < MIN_TOTAL || max_in_flight < TCP_MAX_WDS)) {
-        if (!told_peer && max_in_flight >= TCP_MAX_WDS) {
-            /* Every slot outstanding behind a peer that has not read a byte: now let it read. */
-            CHECK_EQ(ncsa_socket_create(&go), noErr);
-            CHECK_EQ(ncsa_connect(&go, LOOPBACK, (tcp_port)mtb_param("server_port"), 10 * 60), noErr);
-            told_peer = 1;
-        }
         total += CHUNK;
         OSErr err = send_chunk(s.stream, payload + (total - CHUNK) % PATTERN, CHUNK,
                                total >= MIN_TOTAL && max_in_flight >= TCP_MAX_WDS);
@@ -117,6 +111,12 @@ int main(void)
         if (err != noErr) {
             CHECK_EQ(err, noErr);
             break;
+        }
+        if (!told_peer && max_in_flight >= TCP_MAX_WDS) {
+            /* Every slot outstanding behind a peer that has not read a byte: now let it read. */
+            CHECK_EQ(ncsa_socket_create(&go), noErr);
+            CHECK_EQ(ncsa_connect(&go, LOOPBACK, (tcp_port)mtb_param("server_port"), 10 * 60), noErr);
+            told_peer = 1;
         }
     }
     unsigned long deadline = TickCount() + 30 * 60;
