@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
-// Receiving: the network thread waits for readability and posts an event; the emulation thread
-// then takes datagrams from the socket straight into the stream's receive buffer, never more
-// than it has room for, and hands them to pending reads (or raises UDPDataArrival).
+// Receiving: a socket's Event{ready} (net/host_io.h) says it is readable or has ICMP errors
+// queued; the emulation thread then takes datagrams from the socket straight into the stream's
+// receive buffer, never more than it has room for, and hands them to pending reads (or raises
+// UDPDataArrival).
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -12,7 +13,6 @@
 #include "guest/pb_layout.h"
 #include "udp/icmp_report.h"
 #include "udp/udp_service.h"
-#include "udp/udp_socket.h"
 
 namespace mtb {
 
@@ -20,8 +20,8 @@ namespace L = layout::udp;
 
 namespace {
 
-// Datagrams taken per readiness event, so a flood cannot hold the emulation thread; the wait
-// is re-armed and completes at once while more are queued.
+// Datagrams taken per readiness event, so a flood cannot hold the emulation thread; the rest
+// is taken at the next interrupt (the socket stays flagged readable, so no new event comes).
 constexpr int kDrainBudget = 256;
 
 // UDPRead timeouts below the documented 2-second minimum (clients pass 1) are raised to it,
@@ -110,50 +110,62 @@ Outcome UdpService::bfr_return(Call &call, UdpStream &stream) {
     return err::invalidBufPtr;
 }
 
-void UdpService::arm_wait(UdpStream &stream, const std::shared_ptr<HostUdpSocket> &socket) {
-    if (socket->waiting) return;
-    socket->waiting = true;
-    core_->net().post([this, socket, stream_ptr = stream.stream_ptr, serial = stream.serial] {
-        socket->waiter.async_wait(boost::asio::posix::descriptor_base::wait_read,
-                                  [this, weak = std::weak_ptr<HostUdpSocket>(socket), stream_ptr,
-                                   serial](const boost::system::error_code &ec) {
-                                      if (ec) return;  // closed: the stream is gone
-                                      core_->post_event([this, weak, stream_ptr, serial] {
-                                          on_readable(stream_ptr, serial, weak);
-                                      });
-                                  });
-    });
+void UdpService::on_socket_event(const net::Event &event) {
+    if (event.kind != net::Event::Kind::ready) return;
+    const auto owner = by_socket_.find(event.socket);
+    if (owner == by_socket_.end()) return;
+    const UdpStream *stream = find(owner->second);
+    if (stream == nullptr) return;
+    on_ready(stream->stream_ptr, stream->serial, event.socket, event.flags);
 }
 
-void UdpService::on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr<HostUdpSocket> weak) {
-    // Only a socket the live stream still owns may be used: a released stream's descriptor may
-    // already be closed (and its number reused) by the network thread.
-    const std::shared_ptr<HostUdpSocket> socket = weak.lock();
+HostUdpSocket *UdpService::socket_of(UdpStream &stream, net::SocketId id) {
+    for (HostUdpSocket &socket : stream.sockets)
+        if (socket.id == id) return &socket;
+    return nullptr;
+}
+
+// `flags`: the socket's recorded readiness. A syscall runs only when they say it can succeed:
+// receive_from while readable, the error queue while an error is flagged (or a send consumed
+// an error's notice).
+void UdpService::on_ready(uint32_t stream_ptr, uint64_t serial, net::SocketId id, uint8_t flags) {
     UdpStream *stream = find(stream_ptr, serial);
-    if (!socket || stream == nullptr ||
-        std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
-        return;
-    socket->waiting = false;
-    // A wake-up with no datagram is the error queue's (POLLERR) or spurious: look there too.
-    if (drain(*stream, *socket) == 0) socket->errors_queued = true;
-    if (socket->errors_queued) {
+    HostUdpSocket *socket = stream != nullptr ? socket_of(*stream, id) : nullptr;
+    if (socket == nullptr) return;
+    if ((flags & net::ready::readable) && drain(*stream, *socket) >= kDrainBudget) schedule_drain(*stream);
+    if ((flags & net::ready::error) || socket->errors_queued) {
         socket->errors_queued = false;
-        report_icmp_errors(stream_ptr, serial, *socket);  // may run ASRs
-        stream = find(stream_ptr, serial);
-        if (stream == nullptr || std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
-            return;
+        report_icmp_errors(stream_ptr, serial, id);  // may run ASRs
     }
-    arm_wait(*stream, socket);
     serve_reads(stream_ptr, serial);
+}
+
+// A drain that stopped at its budget goes on at the next interrupt, with every socket of the
+// stream still flagged readable.
+void UdpService::schedule_drain(UdpStream &stream) {
+    if (stream.drain_scheduled) return;
+    stream.drain_scheduled = true;
+    core_->schedule(std::chrono::microseconds(0), [this, stream_ptr = stream.stream_ptr, serial = stream.serial] {
+        UdpStream *stream = find(stream_ptr, serial);
+        if (stream == nullptr) return;
+        stream->drain_scheduled = false;
+        std::vector<net::SocketId> ids;
+        for (const HostUdpSocket &socket : stream->sockets) ids.push_back(socket.id);
+        for (const net::SocketId id : ids) {
+            const uint8_t flags = core_->io().readiness(id);
+            if (flags & net::ready::readable) on_ready(stream_ptr, serial, id, flags & net::ready::readable);
+        }
+    });
 }
 
 // One recvmsg per datagram, straight into the largest free extent of the receive buffer, then
 // claimed at its real length. A datagram that does not fit is dropped, as a network would drop
 // it, never written past the buffer: the reference implies the drop (7.8), and leaving it queued
 // on the host would hand the app stale datagrams later. A filtered datagram's bytes land in free
-// buffer space the guest does not see. Returns the number of datagrams taken (stored or dropped).
+// buffer space the guest does not see. Returns the number of receive_from calls made: the
+// budget when it stopped there with the socket possibly still readable.
 int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
-    int taken = 0;
+    net::HostIo &io = core_->io();
     // Every recvmsg counts against the budget, errors too: a flood of ICMP errors must not
     // hold the emulation thread either.
     for (int attempt = 0; attempt < kDrainBudget; ++attempt) {
@@ -164,25 +176,24 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
             if (auto writable = core_->memory().writable(gap.address, gap.size)) span.emplace(std::move(*writable));
         }
         const std::span<uint8_t> into = span ? std::span<uint8_t>(span->data(), span->size()) : std::span<uint8_t>();
-        const udp_socket::Arrival arrival = udp_socket::take(socket.fd, into);
+        const net::Datagram arrival = io.receive_from(socket.id, into, false);
         // What the kernel wrote into guest RAM, stored or not (the trace records every write).
         if (span) {
             const std::size_t written = arrival.length > 0 ? static_cast<std::size_t>(arrival.length) : 0;
             span->commit(static_cast<uint32_t>(std::min(written, into.size())));
         }
         if (arrival.length < 0) {
-            if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return taken;
-            if (udp_socket::is_icmp_error(arrival.error)) {
+            if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return attempt;
+            if (is_icmp_error(arrival.error)) {
                 socket.errors_queued = true;  // reported from the error queue
                 continue;
             }
             if (arrival.error == EINTR) continue;
             core_->log().error("UDP stream 0x{:08x}: receive failed, errno {}", stream.stream_ptr, arrival.error);
-            return taken;
+            return attempt;
         }
-        ++taken;
         const auto length = static_cast<uint32_t>(arrival.length);
-        if (!accept_from_anyone_ && !is_loopback(arrival.remote_host) && !stream.contacted.count(arrival.remote_host))
+        if (!accept_from_anyone_ && !is_loopback(arrival.from.host) && !stream.contacted.count(arrival.from.host))
             note_drop(stream, socket, arrival, stream.dropped_filtered, "from a host the stream never wrote to (ipplisten)");
         else if (length > stream.area.length())
             note_drop(stream, socket, arrival, stream.dropped_too_big, "larger than the whole receive buffer");
@@ -193,10 +204,10 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
         else
             store(stream, socket, arrival, gap.address);
     }
-    return taken;
+    return kDrainBudget;
 }
 
-void UdpService::store(UdpStream &stream, HostUdpSocket &socket, const udp_socket::Arrival &arrival, uint32_t at) {
+void UdpService::store(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &arrival, uint32_t at) {
     Datagram datagram;
     datagram.length = static_cast<uint32_t>(arrival.length);
     if (datagram.length != 0) {
@@ -204,28 +215,32 @@ void UdpService::store(UdpStream &stream, HostUdpSocket &socket, const udp_socke
         datagram.address = at;
         if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, datagram.length);
     }
-    datagram.remote_host = arrival.remote_host;
-    datagram.remote_port = arrival.remote_port;
+    datagram.remote_host = arrival.from.host;
+    datagram.remote_port = arrival.from.port;
     datagram.local_host = arrival.local_host;
     datagram.local_port = socket.port;
     stream.queued.push_back(datagram);
     ++stream.received;
 }
 
-void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const udp_socket::Arrival &dropped,
+void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &dropped,
                            uint64_t &counter, const char *why) {
     ++counter;
     const LogLevel level = is_power_of_ten(counter) ? LogLevel::warning : LogLevel::info;
+    const uint32_t host = dropped.from.host;
     core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}.{}.{}.{}:{}: {} ({} so far)",
-                     stream.stream_ptr, socket.port, dropped.length, dropped.remote_host >> 24,
-                     (dropped.remote_host >> 16) & 255, (dropped.remote_host >> 8) & 255, dropped.remote_host & 255,
-                     dropped.remote_port, why, counter);
+                     stream.stream_ptr, socket.port, dropped.length, host >> 24, (host >> 16) & 255, (host >> 8) & 255,
+                     host & 255, dropped.from.port, why, counter);
 }
 
 // Port unreachable and friends, queued on the socket by IP_RECVERR, become UDPICMPReceived.
-void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUdpSocket &socket) {
+void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, net::SocketId id) {
+    UdpStream *stream = find(stream_ptr, serial);
+    const HostUdpSocket *socket = stream != nullptr ? socket_of(*stream, id) : nullptr;
+    if (socket == nullptr) return;
+    const uint16_t local_port = socket->port;
     for (int taken = 0; taken < kDrainBudget; ++taken) {
-        const auto error = udp_socket::take_error(socket.fd);
+        const auto error = core_->io().take_error(id);
         if (!error) return;
         if (error->origin != 2 /* SO_EE_ORIGIN_ICMP */) continue;
         const auto type = report_type_for(error->type, error->code);
@@ -233,9 +248,9 @@ void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUd
         IcmpReport report;
         report.stream = stream_ptr;
         report.local_host = network_->address;
-        report.local_port = socket.port;
-        report.remote_host = error->remote_host;
-        report.remote_port = error->remote_port;
+        report.local_port = local_port;
+        report.remote_host = error->offender.host;
+        report.remote_port = error->offender.port;
         report.report_type = *type;
         // parmProblem: the offending byte's offset in the IP header (ICMP's pointer field).
         if (*type == icmp_report_type::parmProblem) report.optional_info = static_cast<uint16_t>(error->info >> 24);
@@ -243,7 +258,8 @@ void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUd
                           error->code, report.remote_host >> 24, (report.remote_host >> 16) & 255,
                           (report.remote_host >> 8) & 255, report.remote_host & 255, report.remote_port);
         call_asr(stream_ptr, serial, udp_event::icmpReceived, &report);
-        if (find(stream_ptr, serial) == nullptr) return;  // released from inside the ASR
+        stream = find(stream_ptr, serial);  // released from inside the ASR?
+        if (stream == nullptr || socket_of(*stream, id) == nullptr) return;
     }
 }
 

@@ -10,8 +10,8 @@
 #include "dnr/ipv6_mapping_pool.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "udp/icmp_report.h"
 #include "udp/udp_service.h"
-#include "udp/udp_socket.h"
 
 namespace mtb {
 
@@ -81,7 +81,7 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     uint16_t port = stream.first_port;
     if (multi && pb.get(L::send::localPort) != 0) port = pb.get(L::send::localPort);
     if (port < stream.first_port || port > stream.last_port) return err::connectionDoesntExist;
-    HostUdpSocket &socket = *stream.sockets.at(port - stream.first_port);
+    HostUdpSocket &socket = stream.sockets.at(port - stream.first_port);
 
     const uint32_t host = pb.get(L::send::remoteHost);
     const uint16_t remote_port = pb.get(L::send::remotePort);
@@ -101,21 +101,22 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     }
 
     // Checksum flag 0: send with a zero checksum field (SO_NO_CHECK) where the host allows it.
-    const int checksum_off = pb.get(L::send::checkSum) == 0 ? 1 : 0;
+    net::HostIo &io = core_->io();
+    const bool checksum_off = pb.get(L::send::checkSum) == 0;
     if (socket.checksum_off != checksum_off) {
-        if (udp_socket::set_no_checksum(socket.fd, checksum_off != 0))
+        if (io.set_option(socket.id, net::Option::no_checksum, checksum_off) == 0)
             socket.checksum_off = checksum_off;
         else
             core_->log().debug("UDPWrite: the host cannot send without checksums; sending with one");
     }
 
     const std::span<const iovec> gathered(parts.data(), count);
-    int error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    int error = io.send_to(socket.id, gathered, {host, remote_port});
     // An error an earlier datagram's ICMP message left on the socket belongs to that datagram,
     // reported from the error queue (flagged here: this send consumed its notice), not to this one.
-    if (udp_socket::is_icmp_error(error)) {
+    if (is_icmp_error(error)) {
         socket.errors_queued = true;
-        error = udp_socket::send(socket.fd, gathered, host, remote_port);
+        error = io.send_to(socket.id, gathered, {host, remote_port});
     }
     const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
     if (result != err::noErr) return result;
