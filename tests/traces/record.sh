@@ -20,6 +20,10 @@ traces=(
   "dnr_found_in_control_panels GuestDnr.FoundInControlPanels"
   "macpython_client_session Clients.MacPythonClientSession"
   "passive_open_port_zero Tcp.GuestServerOnPortZeroAcceptsAHostClient"
+  "udp_basics Udp.BasicsToOurselvesAndToAHostPeer"
+  "udp_flood_slice Udp.FloodSliceOfThirtyTwoDatagramsEachWay"
+  "macpython_udp_session Clients.MacPythonUdpRequestResponse"
+  "icmp_echo Udp.PingOfLoopback"
 )
 
 work=$(mktemp -d)
