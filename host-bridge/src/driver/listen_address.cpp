@@ -22,9 +22,4 @@ std::optional<std::string> ListenAddress::configure(std::string_view pref) {
     return std::nullopt;
 }
 
-std::string format_ipv4(uint32_t a) {
-    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) +
-           "." + std::to_string(a & 255);
-}
-
 }  // namespace mtb

@@ -12,6 +12,8 @@
 #include "driver/scratch_layout.h"
 #include "guest/pb_layout.h"
 #include "ip/icmp_packet.h"
+#include "net/host_errors.h"
+#include "net/ipv4_text.h"
 
 namespace mtb {
 
@@ -144,8 +146,7 @@ Outcome IcmpEcho::echo(Call &call) {
     // Requests that cannot leave the host end at once, logged, with the timeout result (the
     // app would see nothing else after waiting); both completion routines still run.
     if (!core_->outgoing().allows(destination)) {
-        core_->log().warning("ipctlEchoICMP to {}.{}.{}.{} refused by ippallow", destination >> 24,
-                             (destination >> 16) & 255, (destination >> 8) & 255, destination & 255);
+        core_->log().warning("ipctlEchoICMP to {} refused by ippallow", format_ipv4(destination));
         finish(sequence, err::icmpEchoTimeoutErr, {});
         return kPending;
     }
@@ -158,9 +159,8 @@ Outcome IcmpEcho::echo(Call &call) {
     const iovec parts[2] = {{header.data(), header.size()}, {const_cast<uint8_t *>(bytes.data()), bytes.size()}};
     const std::span<const iovec> gathered(parts, bytes.empty() ? 1 : 2);
     if (const int error = core_->io().send_to(socket_, gathered, {destination, 0}); error != 0) {
-        core_->log().info("ipctlEchoICMP to {}.{}.{}.{}: send failed: {}", destination >> 24, (destination >> 16) & 255,
-                          (destination >> 8) & 255, destination & 255, std::strerror(error));
-        finish(sequence, error == ENETUNREACH ? err::ipRouteErr : err::icmpEchoTimeoutErr, {});
+        core_->log().info("ipctlEchoICMP to {}: send failed: {}", format_ipv4(destination), std::strerror(error));
+        finish(sequence, mactcp_result_for_errno(error, HostOperation::echo, core_->log()), {});
     }
     return kPending;
 }

@@ -11,7 +11,7 @@
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "tcp/host_errors.h"
+#include "net/host_errors.h"
 #include "tcp/tcp_service.h"
 #include "tcp/ulp_settings.h"
 
@@ -133,9 +133,7 @@ void TcpService::push_sends(TcpStream &stream, Outbox &out) {
         if (sent.would_block()) break;
         if (!sent.ok() || sent.bytes == 0) {
             // The peer reset the connection (EPIPE, ECONNRESET) or the host gave up on it.
-            const int16_t result = mactcp_result_for(
-                boost::system::error_code(sent.ok() ? EPIPE : sent.error, boost::system::system_category()),
-                HostOperation::send, core_->log());
+            const int16_t result = mactcp_result_for_errno(sent.ok() ? EPIPE : sent.error, HostOperation::send, core_->log());
             terminate(stream, termin_reason::remoteAbort, result, out);
             return;
         }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "udp/icmp_report.h"
 
-#include <cerrno>
-
 #include "guest/pb_layout.h"
 
 namespace mtb {
@@ -29,11 +27,6 @@ std::optional<uint16_t> report_type_for(uint8_t icmp_type, uint8_t icmp_code) {
     case 12: return t::parmProblem;
     default: return std::nullopt;
     }
-}
-
-bool is_icmp_error(int host_errno) {
-    return host_errno == ECONNREFUSED || host_errno == EHOSTUNREACH || host_errno == ENETUNREACH ||
-           host_errno == EHOSTDOWN || host_errno == ENONET || host_errno == EPROTO || host_errno == ETIMEDOUT;
 }
 
 bool write_icmp_report(GuestMemory &memory, uint32_t address, const IcmpReport &report) {

@@ -35,11 +35,6 @@ struct IcmpReport {
 // does not report (echo replies, redirects, source quench...).
 std::optional<uint16_t> report_type_for(uint8_t icmp_type, uint8_t icmp_code);
 
-// Errors an ICMP message leaves on a socket with IP_RECVERR (it sets sk_err, which the next
-// recvmsg or sendmsg answers once, whatever that call was for): the message itself waits in the
-// error queue (HostIo::take_error), where it is reported from.
-bool is_icmp_error(int host_errno);
-
 // Writes the 24-byte record at `address`; false if it does not fit in RAM.
 bool write_icmp_report(GuestMemory &memory, uint32_t address, const IcmpReport &report);
 

@@ -11,6 +11,8 @@
 #include "driver/mactcp_codes.h"
 #include "driver/scratch_layout.h"
 #include "guest/pb_layout.h"
+#include "net/host_errors.h"
+#include "net/ipv4_text.h"
 #include "udp/icmp_report.h"
 #include "udp/udp_service.h"
 
@@ -184,7 +186,7 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
         }
         if (arrival.length < 0) {
             if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return attempt;
-            if (is_icmp_error(arrival.error)) {
+            if (is_icmp_notice(arrival.error)) {
                 socket.errors_queued = true;  // reported from the error queue
                 continue;
             }
@@ -227,10 +229,9 @@ void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const
                            uint64_t &counter, const char *why) {
     ++counter;
     const LogLevel level = is_power_of_ten(counter) ? LogLevel::warning : LogLevel::info;
-    const uint32_t host = dropped.from.host;
-    core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}.{}.{}.{}:{}: {} ({} so far)",
-                     stream.stream_ptr, socket.port, dropped.length, host >> 24, (host >> 16) & 255, (host >> 8) & 255,
-                     host & 255, dropped.from.port, why, counter);
+    core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}:{}: {} ({} so far)",
+                     stream.stream_ptr, socket.port, dropped.length, format_ipv4(dropped.from.host), dropped.from.port, why,
+                     counter);
 }
 
 // Port unreachable and friends, queued on the socket by IP_RECVERR, become UDPICMPReceived.
@@ -254,9 +255,8 @@ void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, net::S
         report.report_type = *type;
         // parmProblem: the offending byte's offset in the IP header (ICMP's pointer field).
         if (*type == icmp_report_type::parmProblem) report.optional_info = static_cast<uint16_t>(error->info >> 24);
-        core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}.{}.{}.{}:{}", stream_ptr, error->type,
-                          error->code, report.remote_host >> 24, (report.remote_host >> 16) & 255,
-                          (report.remote_host >> 8) & 255, report.remote_host & 255, report.remote_port);
+        core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}:{}", stream_ptr, error->type, error->code,
+                          format_ipv4(report.remote_host), report.remote_port);
         call_asr(stream_ptr, serial, udp_event::icmpReceived, &report);
         stream = find(stream_ptr, serial);  // released from inside the ASR?
         if (stream == nullptr || socket_of(*stream, id) == nullptr) return;

@@ -6,11 +6,13 @@
 
 #include <array>
 #include <cerrno>
+#include <cstring>
 
 #include "dnr/ipv6_mapping_pool.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "udp/icmp_report.h"
+#include "net/host_errors.h"
+#include "net/ipv4_text.h"
 #include "udp/udp_service.h"
 
 namespace mtb {
@@ -22,27 +24,6 @@ namespace {
 
 constexpr uint32_t kMaxWdsEntries = 6;         // mactcp-reference 4: more ⇒ invalidWDS
 constexpr uint32_t kMaxUdpPayload = 65535 - 28;  // what one IPv4 datagram can carry
-
-int16_t result_for_send_error(int error, Logger &log, uint32_t host, uint16_t port) {
-    switch (error) {
-    case 0: return err::noErr;
-    // The host's send queue is full: the reference's "too many UDP datagrams queued".
-    case EAGAIN:
-    case ENOBUFS:
-    case ENOMEM: return err::insufficientResources;
-    case EMSGSIZE: return err::ipNoFragMemErr;
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-    case EACCES:
-    case EPERM:
-    case EINVAL:
-    case EADDRNOTAVAIL: return err::ipRouteErr;
-    default:
-        log.error("UDP send to {}.{}.{}.{}:{} failed, errno {}", host >> 24, (host >> 16) & 255, (host >> 8) & 255,
-                  host & 255, port, error);
-        return err::ipRouteErr;
-    }
-}
 
 }  // namespace
 
@@ -89,14 +70,12 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     if (host == 0 || remote_port == 0) return err::ipRouteErr;
     if (dnr::Ipv6MappingPool::in_pool(host)) {
         // The DNR's stand-in for an IPv6-only host: IPv6 datagrams are not available yet.
-        core_->log().warning("UDPWrite to {}.{}.{}.{}: a stand-in for an IPv6-only host; IPv6 is not available in "
-                             "this build yet",
-                             host >> 24, (host >> 16) & 255, (host >> 8) & 255, host & 255);
+        core_->log().warning("UDPWrite to {}: a stand-in for an IPv6-only host; IPv6 is not available in this build yet",
+                             format_ipv4(host));
         return err::ipRouteErr;
     }
     if (!core_->outgoing().allows(host)) {
-        core_->log().warning("UDPWrite to {}.{}.{}.{}:{} refused by ippallow", host >> 24, (host >> 16) & 255,
-                             (host >> 8) & 255, host & 255, remote_port);
+        core_->log().warning("UDPWrite to {}:{} refused by ippallow", format_ipv4(host), remote_port);
         return err::ipRouteErr;
     }
 
@@ -114,12 +93,16 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     int error = io.send_to(socket.id, gathered, {host, remote_port});
     // An error an earlier datagram's ICMP message left on the socket belongs to that datagram,
     // reported from the error queue (flagged here: this send consumed its notice), not to this one.
-    if (is_icmp_error(error)) {
+    if (is_icmp_notice(error)) {
         socket.errors_queued = true;
         error = io.send_to(socket.id, gathered, {host, remote_port});
     }
-    const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
-    if (result != err::noErr) return result;
+    if (error != 0) {
+        const int16_t result = mactcp_result_for_errno(error, HostOperation::datagram, core_->log());
+        core_->log().info("UDPWrite to {}:{}: {} -> {}", format_ipv4(host), remote_port, std::strerror(error),
+                          result_name(result));
+        return result;
+    }
     if (core_->trace().enabled()) core_->trace().data("to_host", stream.stream_ptr, static_cast<uint32_t>(total));
     stream.contacted.insert(host);
     ++stream.sent;

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <iterator>
 #include <optional>
 #include <utility>
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "net/host_errors.h"
 
 namespace mtb {
 
@@ -31,26 +33,18 @@ constexpr uint16_t kRipPort = 520;
 // under 1 ms of CPU. Wider ranges are answered insufficientResources.
 constexpr uint32_t kMaxMultiCreatePorts = 64;
 
+// The host's refusals are logged; the table answers (and logs errors it does not know).
 int16_t result_for_bind_error(int error, uint16_t port, Logger &log) {
-    switch (error) {
-    case EADDRINUSE:
-        return err::duplicateSocket;
-    case EACCES:
-    case EPERM:
-        // Ports below 1024 need privileges on most hosts; ippportmap covers TCP listens only.
+    const int16_t result = mactcp_result_for_errno(error, HostOperation::bind, log);
+    if (error == EACCES || error == EPERM)  // ippportmap covers TCP listens only
         log.warning("UDP port {}: the host refuses to bind it (privileged port?)", port);
-        return err::duplicateSocket;
-    case EMFILE:
-    case ENFILE:
-    case ENOBUFS:
-    case ENOMEM:
+    else if (result == err::insufficientResources)
         log.warning("UDP port {}: out of host sockets", port);
-        return err::insufficientResources;
-    default:
-        log.error("UDP port {}: bind failed, errno {}", port, error);
-        return err::duplicateSocket;
-    }
+    else if (error != EADDRINUSE)
+        log.warning("UDP port {}: cannot bind it: {} -> {}", port, std::strerror(error), result_name(result));
+    return result;
 }
+
 struct Bound {
     net::SocketId id = net::kNoSocket;
     int error = 0;
