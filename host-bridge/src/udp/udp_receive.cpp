@@ -54,12 +54,8 @@ Outcome UdpService::read(Call &call, UdpStream &stream, bool multi) {
     if (!stream.queued.empty() && stream.reads.empty()) {
         const Datagram datagram = stream.queued.front();
         stream.queued.pop_front();
-        if (datagram.length != 0)
-            stream.handed_out.emplace(datagram.address, datagram);
-        else
-            ++stream.zero_length_handed_out;
-        stream.data_arrival_armed = true;
-        write_read_outputs(call.pb, stream, datagram, multi);
+        hand_out(stream, datagram);
+        write_read_outputs(call.pb, zero_length_pointer(stream), datagram, multi);
         return err::noErr;
     }
     const uint16_t timeout = call.pb.get(L::receive::timeOut);
@@ -83,10 +79,37 @@ void UdpService::on_read_timeout(uint32_t stream_ptr, uint64_t serial, RequestId
     core_->complete(request, err::commandTimeout);
 }
 
-void UdpService::write_read_outputs(const ParamBlock &pb, UdpStream &stream, const Datagram &datagram, bool multi) {
+// A datagram read: the guest owns its bytes until UDPBfrReturn; the next arrival may raise
+// UDPDataArrival again.
+void UdpService::hand_out(UdpStream &stream, const Datagram &datagram) {
+    if (datagram.length != 0)
+        stream.handed_out.emplace(datagram.address, datagram);
+    else
+        ++stream.zero_length_handed_out;
+    stream.data_arrival_armed = true;
+}
+
+// A datagram handed to a read whose request ended (KillIO, a release, a timeout) before its
+// completion ran: it goes back to the head of the queue, for the next read.
+void UdpService::give_back(uint32_t stream_ptr, uint64_t serial, const Datagram &datagram) {
+    UdpStream *stream = find(stream_ptr, serial);
+    if (stream == nullptr) return;
+    if (datagram.length != 0) {
+        if (stream->handed_out.erase(datagram.address) == 0) return;
+    } else {
+        if (stream->zero_length_handed_out == 0) return;
+        --stream->zero_length_handed_out;
+    }
+    stream->queued.push_front(datagram);
+    Outbox out;
+    serve_reads(*stream, out);
+}
+
+void UdpService::write_read_outputs(const ParamBlock &pb, uint32_t zero_length_pointer, const Datagram &datagram,
+                                    bool multi) {
     pb.set(L::receive::remoteHost, datagram.remote_host);
     pb.set(L::receive::remotePort, datagram.remote_port);
-    pb.set(L::receive::rcvBuff, datagram.length != 0 ? datagram.address : zero_length_pointer(stream));
+    pb.set(L::receive::rcvBuff, datagram.length != 0 ? datagram.address : zero_length_pointer);
     pb.set(L::receive::rcvBuffLen, static_cast<uint16_t>(datagram.length));
     if (multi) {  // bytes 52..57: UDPMultiRead's block only (DriverCore gives others 52 bytes)
         pb.set(L::receive::destHost, datagram.local_host != 0 ? datagram.local_host : network_->address);
@@ -116,9 +139,11 @@ void UdpService::on_socket_event(const net::Event &event) {
     if (event.kind != net::Event::Kind::ready) return;
     const auto owner = by_socket_.find(event.socket);
     if (owner == by_socket_.end()) return;
-    const UdpStream *stream = find(owner->second);
-    if (stream == nullptr) return;
-    on_ready(stream->stream_ptr, stream->serial, event.socket, event.flags);
+    UdpStream *stream = find(owner->second);
+    HostUdpSocket *socket = stream != nullptr ? socket_of(*stream, event.socket) : nullptr;
+    if (socket == nullptr) return;
+    Outbox out;
+    on_ready(*stream, *socket, event.flags, out);
 }
 
 HostUdpSocket *UdpService::socket_of(UdpStream &stream, net::SocketId id) {
@@ -129,17 +154,14 @@ HostUdpSocket *UdpService::socket_of(UdpStream &stream, net::SocketId id) {
 
 // `flags`: the socket's recorded readiness. A syscall runs only when they say it can succeed:
 // receive_from while readable, the error queue while an error is flagged (or a send consumed
-// an error's notice).
-void UdpService::on_ready(uint32_t stream_ptr, uint64_t serial, net::SocketId id, uint8_t flags) {
-    UdpStream *stream = find(stream_ptr, serial);
-    HostUdpSocket *socket = stream != nullptr ? socket_of(*stream, id) : nullptr;
-    if (socket == nullptr) return;
-    if ((flags & net::ready::readable) && drain(*stream, *socket) >= kDrainBudget) schedule_drain(*stream);
-    if ((flags & net::ready::error) || socket->errors_queued) {
-        socket->errors_queued = false;
-        report_icmp_errors(stream_ptr, serial, id);  // may run ASRs
+// an error's notice). Guest-visible effects go to `out` (driver/outbox.h).
+void UdpService::on_ready(UdpStream &stream, HostUdpSocket &socket, uint8_t flags, Outbox &out) {
+    if ((flags & net::ready::readable) && drain(stream, socket) >= kDrainBudget) schedule_drain(stream);
+    if ((flags & net::ready::error) || socket.errors_queued) {
+        socket.errors_queued = false;
+        report_icmp_errors(stream, socket, out);
     }
-    serve_reads(stream_ptr, serial);
+    serve_reads(stream, out);
 }
 
 // A drain that stopped at its budget goes on at the next interrupt, with every socket of the
@@ -151,11 +173,10 @@ void UdpService::schedule_drain(UdpStream &stream) {
         UdpStream *stream = find(stream_ptr, serial);
         if (stream == nullptr) return;
         stream->drain_scheduled = false;
-        std::vector<net::SocketId> ids;
-        for (const HostUdpSocket &socket : stream->sockets) ids.push_back(socket.id);
-        for (const net::SocketId id : ids) {
-            const uint8_t flags = core_->io().readiness(id);
-            if (flags & net::ready::readable) on_ready(stream_ptr, serial, id, flags & net::ready::readable);
+        Outbox out;
+        for (HostUdpSocket &socket : stream->sockets) {
+            const uint8_t flags = core_->io().readiness(socket.id);
+            if (flags & net::ready::readable) on_ready(*stream, socket, net::ready::readable, out);
         }
     });
 }
@@ -235,61 +256,52 @@ void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const
 }
 
 // Port unreachable and friends, queued on the socket by IP_RECVERR, become UDPICMPReceived.
-void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, net::SocketId id) {
-    UdpStream *stream = find(stream_ptr, serial);
-    const HostUdpSocket *socket = stream != nullptr ? socket_of(*stream, id) : nullptr;
-    if (socket == nullptr) return;
-    const uint16_t local_port = socket->port;
+void UdpService::report_icmp_errors(UdpStream &stream, HostUdpSocket &socket, Outbox &out) {
     for (int taken = 0; taken < kDrainBudget; ++taken) {
-        const auto error = core_->io().take_error(id);
+        const auto error = core_->io().take_error(socket.id);
         if (!error) return;
         if (error->origin != 2 /* SO_EE_ORIGIN_ICMP */) continue;
         const auto type = report_type_for(error->type, error->code);
         if (!type) continue;
         IcmpReport report;
-        report.stream = stream_ptr;
+        report.stream = stream.stream_ptr;
         report.local_host = network_->address;
-        report.local_port = local_port;
+        report.local_port = socket.port;
         report.remote_host = error->offender.host;
         report.remote_port = error->offender.port;
         report.report_type = *type;
         // parmProblem: the offending byte's offset in the IP header (ICMP's pointer field).
         if (*type == icmp_report_type::parmProblem) report.optional_info = static_cast<uint16_t>(error->info >> 24);
-        core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}:{}", stream_ptr, error->type, error->code,
-                          format_ipv4(report.remote_host), report.remote_port);
-        call_asr(stream_ptr, serial, udp_event::icmpReceived, &report);
-        stream = find(stream_ptr, serial);  // released from inside the ASR?
-        if (stream == nullptr || socket_of(*stream, id) == nullptr) return;
+        core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}:{}", stream.stream_ptr, error->type,
+                          error->code, format_ipv4(report.remote_host), report.remote_port);
+        queue_asr(stream, udp_event::icmpReceived, &report, out);
     }
 }
 
 // Hands queued datagrams to pending reads, oldest first; with none pending, raises
 // UDPDataArrival once until a read completes again (edge triggered, like TCP's).
-// Every completion and ASR may run guest code that calls us again, so the stream is looked up
-// afresh after each.
-void UdpService::serve_reads(uint32_t stream_ptr, uint64_t serial) {
+void UdpService::serve_reads(UdpStream &stream, Outbox &out) {
     for (;;) {
-        UdpStream *stream = find(stream_ptr, serial);
-        if (stream == nullptr) return;
-        while (!stream->reads.empty() && !core_->is_pending(stream->reads.front().request)) stream->reads.pop_front();
-        if (stream->queued.empty()) return;
-        if (stream->reads.empty()) {
-            if (!stream->data_arrival_armed || stream->notify_proc == 0) return;
-            stream->data_arrival_armed = false;
-            call_asr(stream_ptr, serial, udp_event::dataArrival, nullptr);
-            continue;
+        while (!stream.reads.empty() && !core_->is_pending(stream.reads.front().request)) stream.reads.pop_front();
+        if (stream.queued.empty()) return;
+        if (stream.reads.empty()) {
+            if (stream.data_arrival_armed && stream.notify_proc != 0) {
+                stream.data_arrival_armed = false;
+                queue_asr(stream, udp_event::dataArrival, nullptr, out);
+            }
+            return;
         }
-        const PendingRead read = stream->reads.front();
-        stream->reads.pop_front();
-        const Datagram datagram = stream->queued.front();
-        stream->queued.pop_front();
-        if (datagram.length != 0)
-            stream->handed_out.emplace(datagram.address, datagram);
-        else
-            ++stream->zero_length_handed_out;
-        stream->data_arrival_armed = true;
-        core_->complete(read.request, err::noErr, [this, stream, &datagram, &read](const ParamBlock &pb) {
-            write_read_outputs(pb, *stream, datagram, read.multi);
+        const PendingRead read = stream.reads.front();
+        stream.reads.pop_front();
+        const Datagram datagram = stream.queued.front();
+        stream.queued.pop_front();
+        hand_out(stream, datagram);
+        out.add([this, stream_ptr = stream.stream_ptr, serial = stream.serial, zero = zero_length_pointer(stream), read,
+                 datagram] {
+            const bool completed = core_->complete(read.request, err::noErr, [&](const ParamBlock &pb) {
+                write_read_outputs(pb, zero, datagram, read.multi);
+            });
+            if (!completed) give_back(stream_ptr, serial, datagram);
         });
     }
 }
@@ -298,24 +310,25 @@ void UdpService::serve_reads(uint32_t stream_ptr, uint64_t serial) {
 // argument is never NIL: one client dereferences it for every event (client-call-sequences
 // 5.8), so events other than ICMP get a report holding the stream and its local address with
 // every other field 0 (the reference suggests 0 for them; the value is unconfirmed).
-void UdpService::call_asr(uint32_t stream_ptr, uint64_t serial, uint16_t event, const IcmpReport *icmp) {
-    const UdpStream *stream = find(stream_ptr, serial);
-    if (stream == nullptr || stream->notify_proc == 0) return;
+void UdpService::queue_asr(const UdpStream &stream, uint16_t event, const IcmpReport *icmp, Outbox &out) {
+    if (stream.notify_proc == 0) return;
     IcmpReport report;
     if (icmp != nullptr) {
         report = *icmp;
     } else {
-        report.stream = stream_ptr;
+        report.stream = stream.stream_ptr;
         report.local_host = network_->address;
-        report.local_port = stream->first_port;
+        report.local_port = stream.first_port;
     }
-    core_->deliver([this, report, event, routine = stream->notify_proc, user_data = stream->user_data, a5 = stream->a5] {
-        GuestCallbacks &callbacks = core_->callbacks();
-        if (!callbacks.has_driver()) return;
-        const uint32_t record = callbacks.scratch() + scratch::icmpReport;
-        // Written just before the call: the record is shared and valid only during it.
-        write_icmp_report(core_->memory(), record, report);
-        callbacks.udp_asr(core_->memory(), routine, report.stream, event, user_data, record, a5);
+    out.add([this, report, event, routine = stream.notify_proc, user_data = stream.user_data, a5 = stream.a5] {
+        core_->deliver([this, report, event, routine, user_data, a5] {
+            GuestCallbacks &callbacks = core_->callbacks();
+            if (!callbacks.has_driver()) return;
+            const uint32_t record = callbacks.scratch() + scratch::icmpReport;
+            // Written just before the call: the record is shared and valid only during it.
+            write_icmp_report(core_->memory(), record, report);
+            callbacks.udp_asr(core_->memory(), routine, report.stream, event, user_data, record, a5);
+        });
     });
 }
 

@@ -11,6 +11,7 @@
 #include "dnr/ipv6_mapping_pool.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "guest/wds.h"
 #include "net/host_errors.h"
 #include "net/ipv4_text.h"
 #include "udp/udp_service.h"
@@ -18,7 +19,6 @@
 namespace mtb {
 
 namespace L = layout::udp;
-namespace E = layout::data_entry;
 
 namespace {
 
@@ -30,27 +30,16 @@ constexpr uint32_t kMaxUdpPayload = 65535 - 28;  // what one IPv4 datagram can c
 Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     const ParamBlock &pb = call.pb;
     GuestMemory &memory = core_->memory();
-    const uint32_t wds = pb.get(L::send::wdsPtr);
-    if (wds == 0) return err::invalidWDS;
-
-    // The WDS: entries until a zero length (only its 2-byte length word is read), at most six.
+    // The WDS: at most six entries, gathered straight from guest RAM (sendmsg only reads).
     std::array<iovec, kMaxWdsEntries> parts{};
     uint32_t count = 0;
     uint64_t total = 0;
-    for (uint32_t index = 0;; ++index) {
-        const uint64_t entry = uint64_t{wds} + uint64_t{index} * E::size;
-        if (entry > UINT32_MAX) return err::invalidWDS;
-        const auto length = memory.read16(static_cast<uint32_t>(entry) + E::length.offset);
-        if (!length) return err::invalidWDS;
-        if (*length == 0) break;
-        if (index == kMaxWdsEntries) return err::invalidWDS;
-        const auto pointer = memory.read32(static_cast<uint32_t>(entry) + E::ptr.offset);
-        if (!pointer) return err::invalidWDS;
-        const auto bytes = memory.bytes(*pointer, *length);
-        if (!bytes) return err::invalidWDS;
-        parts[count++] = iovec{const_cast<uint8_t *>(bytes->data()), bytes->size()};  // sendmsg only reads
-        total += *length;
-    }
+    const auto gather = [&](uint32_t address, uint16_t length) {
+        const auto bytes = memory.bytes(address, length);  // inside RAM: the walker checked
+        parts[count++] = iovec{const_cast<uint8_t *>(bytes->data()), bytes->size()};
+    };
+    const int16_t walked = walk_wds(memory, pb.get(L::send::wdsPtr), {.max_entries = kMaxWdsEntries}, total, gather);
+    if (walked != err::noErr) return walked;
     // The Guide's limit is 8,192 bytes, its result list says invalidLength above 65,535; what
     // lies between is sent when IPv4 can carry it, else it is the fragmentation pool's error.
     if (total > 65535) return err::invalidLength;

@@ -214,9 +214,10 @@ Outcome UdpService::release(Call &call, UdpStream &stream) {
                           stream_ptr, stream.received, stream.sent, stream.dropped_full, stream.dropped_too_big,
                           stream.dropped_filtered);
     }
+    Outbox out;  // the completions run once the stream is gone: their routines may call us again
+    for (RequestId request : reads) out.add([this, request] { core_->complete(request, err::connectionTerminated); });
     close_sockets(stream);
-    streams_.erase(stream_ptr);  // before any completion: its routine may call us again
-    for (RequestId request : reads) core_->complete(request, err::connectionTerminated);
+    streams_.erase(stream_ptr);
     return err::noErr;
 }
 

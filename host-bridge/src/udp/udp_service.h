@@ -8,6 +8,7 @@
 
 #include "driver/call.h"
 #include "driver/driver_core.h"
+#include "driver/outbox.h"
 #include "ip/host_network_info.h"
 #include "net/event_router.h"
 #include "udp/udp_stream.h"
@@ -45,18 +46,20 @@ private:
     // udp_receive.cpp: UDPRead, UDPMultiRead, UDPBfrReturn, arrivals and ASRs.
     Outcome read(Call &call, UdpStream &stream, bool multi);
     Outcome bfr_return(Call &call, UdpStream &stream);
-    void on_ready(uint32_t stream_ptr, uint64_t serial, net::SocketId id, uint8_t flags);
+    void on_ready(UdpStream &stream, HostUdpSocket &socket, uint8_t flags, Outbox &out);
     void schedule_drain(UdpStream &stream);
     HostUdpSocket *socket_of(UdpStream &stream, net::SocketId id);
     int drain(UdpStream &stream, HostUdpSocket &socket);
     void store(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &arrival, uint32_t at);
     void note_drop(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &dropped, uint64_t &counter,
                    const char *why);
-    void report_icmp_errors(uint32_t stream_ptr, uint64_t serial, net::SocketId id);
-    void serve_reads(uint32_t stream_ptr, uint64_t serial);
+    void report_icmp_errors(UdpStream &stream, HostUdpSocket &socket, Outbox &out);
+    void serve_reads(UdpStream &stream, Outbox &out);
+    void hand_out(UdpStream &stream, const Datagram &datagram);
+    void give_back(uint32_t stream_ptr, uint64_t serial, const Datagram &datagram);
     void on_read_timeout(uint32_t stream_ptr, uint64_t serial, RequestId request);
-    void write_read_outputs(const ParamBlock &pb, UdpStream &stream, const Datagram &datagram, bool multi);
-    void call_asr(uint32_t stream_ptr, uint64_t serial, uint16_t event, const struct IcmpReport *report);
+    void write_read_outputs(const ParamBlock &pb, uint32_t zero_length_pointer, const Datagram &datagram, bool multi);
+    void queue_asr(const UdpStream &stream, uint16_t event, const struct IcmpReport *report, Outbox &out);
 
     DriverCore *core_;
     const HostNetworkInfo *network_;
