@@ -18,6 +18,7 @@ traces=(
   "dnr_hosts_files GuestDnr.HostsFiles"
   "dnr_bad_input GuestDnr.BadInput"
   "dnr_found_in_control_panels GuestDnr.FoundInControlPanels"
+  "dnr_every_selector GuestDnr.EverySelector"
   "macpython_client_session Clients.MacPythonClientSession"
   "passive_open_port_zero Tcp.GuestServerOnPortZeroAcceptsAHostClient"
   "udp_basics Udp.BasicsToOurselvesAndToAHostPeer"

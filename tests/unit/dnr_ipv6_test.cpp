@@ -184,7 +184,7 @@ TEST(LookedUpNames, RemembersTheAskedNamePerLookupWithItsTtl) {
     names.remember("imap.example.com", {0x0A000001}, 0, now);
     EXPECT_EQ(names.name_for(0x0A000001, now + LookedUpNames::kMinLifetime - std::chrono::seconds(1)), "imap.example.com");
     // Hosts-file names are permanent and not overridden by lookups.
-    names.remember_permanent("local.lab", 0xC0A80001);
+    names.remember_permanent("local.lab", 0xC0A80001, now);
     names.remember("other.lab", {0xC0A80001}, 60, now);
     EXPECT_EQ(names.name_for(0xC0A80001, now + std::chrono::hours(24 * 365)), "local.lab");
 }

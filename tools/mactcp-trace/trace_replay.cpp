@@ -24,9 +24,6 @@ using nlohmann::json;
 
 namespace {
 
-// Thrown from inside the bridge at the first divergence, to stop the replay there.
-struct Diverged {};
-
 // Guest RAM of the replayed session: zero pages reserved, touched only where the trace says.
 class ReplayRam {
 public:
@@ -91,7 +88,7 @@ public:
             result.report = "cannot reserve the recorded RAM";
             return result;
         }
-        try {
+        {
             // The scripted host, wrapped in the same recorder as a live session's host, so that
             // today's requests are recorded and compared like everything else.
             ReplayHostIo host_io(*this, trace_.header);
@@ -107,14 +104,13 @@ public:
                 if (r.kind != "entry") {
                     diverge(r.json, "k", "entry (the guest's next call into the driver)", json(r.kind),
                             "the recording has a \"" + r.kind + "\" here, outside any entry");
+                    break;
                 }
                 make_entry();
                 skip_uncompared();
             }
             stopping_ = true;
             bridge_ = nullptr;
-        } catch (const Diverged &) {
-            stopping_ = true;
         }
         result.identical = !diverged_;
         result.records_matched = matched_;
@@ -148,9 +144,11 @@ public:
         // The bridge has just recorded the "cb" (compared already); the guest now makes the
         // entries recorded inside the callback, then returns.
         for (;;) {
+            if (stopping_) return false;  // diverged: the guest runs no more
             skip_uncompared();
             if (pos_ >= trace_.records.size()) {
                 diverge(json::object(), "k", "cb_ret", json("end of trace"), "the recording ends inside a callback");
+                return false;
             }
             const Record &r = trace_.records[pos_];
             if (r.kind == "cb_ret") {
@@ -158,7 +156,10 @@ public:
                 apply_inputs(pos_);
                 return r.json["ran"].get<bool>();
             }
-            if (r.kind != "entry") diverge(r.json, "k", "entry or cb_ret", json(r.kind), "unexpected record inside a callback");
+            if (r.kind != "entry") {
+                diverge(r.json, "k", "entry or cb_ret", json(r.kind), "unexpected record inside a callback");
+                return false;
+            }
             make_entry();
         }
     }
@@ -166,7 +167,7 @@ public:
     // --- TraceSink: every record today's bridge writes, compared as it comes -----------------
     bool write(std::string_view lines) override {
         if (stopping_) return true;
-        while (!lines.empty()) {
+        while (!lines.empty() && !stopping_) {
             const auto end = lines.find('\n');
             const std::string_view line = lines.substr(0, end);
             lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 1);
@@ -186,10 +187,13 @@ public:
             diverge(pos_ < trace_.records.size() ? trace_.records[pos_].json : json::object(), "op",
                     json(std::string(op)), json(pos_ < trace_.records.size() ? brief(trace_.records[pos_].json) : "end"),
                     "the bridge asked the host for something the recording does not have here");
+            return nullptr;
         }
         const json &r = trace_.records[pos_].json;
-        if (r.value("op", "") != op)
+        if (r.value("op", "") != op) {
             diverge(r, "op", r["op"], json(std::string(op)), "the bridge asked the host for something else");
+            return nullptr;
+        }
         // The bridge records the same host record after the answer; it is compared then.
         return &r;
     }
@@ -244,11 +248,13 @@ private:
         }
         if (!compared(kind)) return;
         skip_uncompared();
-        if (pos_ >= trace_.records.size())
+        if (pos_ >= trace_.records.size()) {
             diverge(json::object(), "k", json("(end of the recording)"), json(kind), "today's bridge did more than was recorded");
+            return;
+        }
         const Record &expected = trace_.records[pos_];
-        compare_fields(expected.json, got);
-        if (kind == "cb" || kind == "ret") compare_memory(pos_);
+        if (!same_fields(expected.json, got)) return;
+        if ((kind == "cb" || kind == "ret") && !same_memory(pos_)) return;
         if (kind == "call") current_call_ = expected.json;
         if (kind == "entry") current_call_.reset();
         history_.push_back(fmt::format("#{:<6} line {:<6} {:>10} ms  {}", expected.json.value("n", 0ull), expected.line,
@@ -258,38 +264,41 @@ private:
         ++pos_;
     }
 
-    void compare_fields(const json &expected, const json &got) {
-        if (expected.value("k", "") != got.value("k", ""))
-            diverge(expected, "k", expected["k"], got["k"], "a different record");
+    // False (and the divergence reported) at the first field that differs.
+    bool same_fields(const json &expected, const json &got) {
+        if (expected.value("k", "") != got.value("k", "")) return diverge(expected, "k", expected["k"], got["k"], "a different record");
         for (const auto &[key, value] : expected.items()) {
             if (key == "n" || key == "t") continue;
             const auto other = got.find(key);
-            if (other == got.end()) diverge(expected, key, value, json("(missing)"), "");
-            if (*other != value) diverge(expected, key, value, *other, "");
+            if (other == got.end()) return diverge(expected, key, value, json("(missing)"), "");
+            if (*other != value) return diverge(expected, key, value, *other, "");
         }
         for (const auto &[key, value] : got.items())
-            if (!expected.contains(key)) diverge(expected, key, json("(missing)"), value, "");
+            if (!expected.contains(key)) return diverge(expected, key, json("(missing)"), value, "");
+        return true;
     }
 
     // By a callback or a return, every byte the recording wrote since the guest last ran holds
     // what it held then, and today's bridge wrote no other byte.
-    void compare_memory(std::size_t end) {
+    // False (and the divergence reported) at the first byte that differs.
+    bool same_memory(std::size_t end) {
         const auto found = model_.segment_at_end.find(end);
-        if (found == model_.segment_at_end.end()) return;
+        if (found == model_.segment_at_end.end()) return true;
         const Segment &segment = model_.segments[found->second];
         for (const auto &[addr, value_at] : segment.writes) {
             const auto got = produced_writes_.find(addr);
             if (got == produced_writes_.end())
-                diverge(trace_.records[value_at.second].json, memory_field(addr), json(value_at.first), json("(not written)"),
-                        "today's bridge did not write this byte");
+                return diverge(trace_.records[value_at.second].json, memory_field(addr), json(value_at.first),
+                               json("(not written)"), "today's bridge did not write this byte");
             if (got->second != value_at.first)
-                diverge(trace_.records[value_at.second].json, memory_field(addr), json(value_at.first), json(got->second), "");
+                return diverge(trace_.records[value_at.second].json, memory_field(addr), json(value_at.first), json(got->second), "");
         }
         for (const auto &[addr, value] : produced_writes_)
             if (!segment.writes.contains(addr))
-                diverge(trace_.records[end].json, memory_field(addr), json("(not written)"), json(value),
-                        "today's bridge wrote a byte the recording did not");
+                return diverge(trace_.records[end].json, memory_field(addr), json("(not written)"), json(value),
+                               "today's bridge wrote a byte the recording did not");
         produced_writes_.clear();
+        return true;
     }
 
     std::string memory_field(uint32_t addr) const {
@@ -324,7 +333,12 @@ private:
         return out;
     }
 
-    [[noreturn]] void diverge(const json &expected, const std::string &field, const json &want, const json &got,
+    // Reports the first divergence and stops comparing. Nothing is thrown: the divergence may
+    // be found inside a destructor of the bridge (an Outbox flushing its callbacks), where an
+    // exception would end the process. The bridge finishes the entry it is in with neutral host
+    // answers (expect_host: nullptr), guest callbacks that do not run, and no more comparisons;
+    // the replay then makes no further entry. Returns false, for the callers' convenience.
+    bool diverge(const json &expected, const std::string &field, const json &want, const json &got,
                               const std::string &why) {
         if (!diverged_) {
             diverged_ = true;
@@ -350,8 +364,8 @@ private:
                 for (const auto &l : logs_) report_ += "    " + l + "\n";
             }
         }
-        stopping_ = true;  // what the bridge does while unwinding is not compared
-        throw Diverged{};
+        stopping_ = true;  // what the bridge does to finish the entry is not compared
+        return false;
     }
 
     const Trace &trace_;

@@ -33,16 +33,25 @@ ResolverOptions resolver_options(DriverCore &core) {
 
 }  // namespace
 
-DnrService::DnrService(DriverCore &core) : core_(core) {
-    resolver_ = std::make_unique<DnsResolver>(
-        core.net().context(), resolver_options(core), [this](uint64_t id, DnsAnswer answer) {
-            // Network thread: hand the host-side answer to the emulation thread.
-            core_.post_event([this, id, answer = std::move(answer)] { finish(id, answer); });
-        });
-    if (!resolver_->usable()) core.log().error("DNR: {}; every lookup will answer noNameServer", resolver_->setup_problem());
+DnrService::DnrService(DriverCore &core) : core_(core), options_(resolver_options(core)) {
+    core_.router().set_dns_client(this);
 }
 
-DnrService::~DnrService() = default;
+DnrService::~DnrService() { core_.router().set_dns_client(nullptr); }
+
+// The host's resolver is set up by the first OpenResolver, inside the guest's call, so that a
+// trace records its outcome and a session that never opens the resolver starts none.
+bool DnrService::resolver_usable() {
+    if (!resolver_opened_) {
+        resolver_opened_ = true;
+        resolver_problem_ = core_.io().dns_open(options_);
+        if (resolver_problem_) core_.log().error("DNR: {}; every lookup will answer noNameServer", *resolver_problem_);
+    }
+    return !resolver_problem_;
+}
+
+// Interrupt level, from the host's events: the answer to lookup `query`.
+void DnrService::on_dns_answer(uint64_t query, DnsAnswer &answer) { finish(query, answer); }
 
 Outcome DnrService::handle(Call &call) {
     if (call.cs_code != static_cast<uint16_t>(CsCode::dnrCall)) return err::controlErr;
@@ -82,7 +91,7 @@ int16_t DnrService::open_resolver(const ParamBlock &pb, uint32_t a5) {
             for (const HostsRecord &record : parse_hosts_file(text)) {
                 if (record.type == kTypeA) {
                     cache_.put_permanent_address(record.name, record.address);
-                    names_.remember_permanent(record.name, record.address);
+                    names_.remember_permanent(record.name, record.address, core_.now());
                 } else
                     cache_.put_permanent_cname(record.name, record.target);
                 ++seeded;
@@ -93,6 +102,7 @@ int16_t DnrService::open_resolver(const ParamBlock &pb, uint32_t a5) {
         }
     }
     open_[a5] = 1;
+    resolver_usable();  // the host's resolver is ready before the first lookup
     return err::noErr;
 }
 
@@ -135,7 +145,7 @@ int16_t DnrService::str_to_addr(const ParamBlock &pb, uint32_t a5) {
     // Dotted quads: no lookup, empty cname (NCSA's inet_addr checks cname[0] == 0).
     if (auto address = parse_dotted_quad(*name)) return answer_now(err::noErr, "", {*address});
     if (!plausible_host_name(*name)) return answer_now(err::nameSyntaxErr, "", {});
-    if (auto cached = cache_.find_address(*name, DnrCache::Clock::now()))
+    if (auto cached = cache_.find_address(*name, core_.now()))
         return answer_now(err::noErr, with_trailing_dot(cached->canonical), cached->addresses);
     if (proc == 0 || proc % 2 != 0 || !memory.contains(proc, 2)) return answer_now(err::noResultProc, "", {});
     const int16_t code = start_lookup({QueryKind::address, a5, record, proc, user_data, *name, 0, 0});
@@ -156,7 +166,7 @@ int16_t DnrService::enum_cache(const ParamBlock &pb, uint32_t a5) {
     const uint32_t user_data = pb.get(call::arg2);
     if (proc == 0) return err::noErr;  // nothing to report to (no error is documented)
     // A snapshot: the guest's procedure runs between entries and may itself be interrupted.
-    const std::vector<DnrCache::Entry> entries = cache_.entries(DnrCache::Clock::now());
+    const std::vector<DnrCache::Entry> entries = cache_.entries(core_.now());
     const uint32_t base = pb.address();
     for (const DnrCache::Entry &entry : entries) {
         GuestMemory &memory = core_.memory();
@@ -195,7 +205,7 @@ int16_t DnrService::addr_to_name(const ParamBlock &pb, uint32_t a5) {
     }
     Pending pending{QueryKind::name, a5, record, proc, user_data, {}, address, 0};
     // A stand-in for an IPv6 host has no PTR record anywhere: its name is the one looked up.
-    if (const auto *mapping = ipv6_pool_.find(address, Ipv6MappingPool::Clock::now())) {
+    if (const auto *mapping = ipv6_pool_.find(address, core_.now())) {
         DnsAnswer answer;
         answer.canonical = mapping->name;
         const int16_t code = answer_locally(std::move(pending), std::move(answer));
@@ -219,7 +229,7 @@ int16_t DnrService::typed_query(const ParamBlock &pb, uint32_t a5, QueryKind kin
         write_return_rec(record, kind, dns_error(err::nameSyntaxErr));
         return err::nameSyntaxErr;
     }
-    const auto now = DnrCache::Clock::now();
+    const auto now = core_.now();
     if (auto cached = kind == QueryKind::hinfo ? cache_.find_hinfo(*name, now) : cache_.find_mx(*name, now)) {
         write_return_rec(record, kind, *cached);
         return err::noErr;
@@ -236,21 +246,21 @@ int16_t DnrService::typed_query(const ParamBlock &pb, uint32_t a5, QueryKind kin
 // Registers the lookup and starts it on the network thread; the answer arrives as an event,
 // so the result procedure cannot run before this call has returned cacheFault.
 int16_t DnrService::start_lookup(Pending pending) {
-    if (!resolver_->usable()) return err::noNameServer;
+    if (!resolver_usable()) return err::noNameServer;
     const uint64_t id = next_id_++;
-    pending.earliest = DriverCore::Clock::now() + kMinCallbackDelay;
+    pending.earliest = core_.now() + kMinCallbackDelay;
     pending.timer = core_.schedule(kLookupDeadline, [this, id] { finish(id, dns_error(err::noAnsErr)); });
     const QueryKind kind = pending.kind;
     std::string name = pending.asked;
     const uint32_t address = pending.address;
     pending_.emplace(id, std::move(pending));
-    resolver_->start(id, kind, std::move(name), address);
+    core_.io().dns_start(id, kind, name, address);
     return err::cacheFault;
 }
 
 int16_t DnrService::answer_locally(Pending pending, DnsAnswer answer) {
     const uint64_t id = next_id_++;
-    pending.earliest = DriverCore::Clock::now() + kMinCallbackDelay;
+    pending.earliest = core_.now() + kMinCallbackDelay;
     pending.timer = core_.schedule(kMinCallbackDelay, [this, id, answer = std::move(answer)] { finish(id, answer); });
     pending_.emplace(id, std::move(pending));
     return err::cacheFault;
@@ -258,7 +268,7 @@ int16_t DnrService::answer_locally(Pending pending, DnsAnswer answer) {
 
 DnsAnswer DnrService::map_ipv6(const std::string &asked, DnsAnswer answer) {
     if (answer.status != err::noErr || !answer.addresses.empty() || answer.ipv6_addresses.empty()) return answer;
-    const auto now = Ipv6MappingPool::Clock::now();
+    const auto now = core_.now();
     for (const Ipv6Address &ipv6 : answer.ipv6_addresses) {
         if (answer.addresses.size() == host_info::maxAddrs) break;
         if (auto stand_in = ipv6_pool_.map(ipv6, cache_key(asked), answer.ttl, now)) {
@@ -279,14 +289,14 @@ DnsAnswer DnrService::map_ipv6(const std::string &asked, DnsAnswer answer) {
 void DnrService::finish(uint64_t id, const DnsAnswer &given) {
     auto found = pending_.find(id);
     if (found == pending_.end()) return;
-    if (const auto now = DriverCore::Clock::now(); now < found->second.earliest) {
+    if (const auto now = core_.now(); now < found->second.earliest) {
         core_.schedule(found->second.earliest - now, [this, id, given] { finish(id, given); });
         return;  // still exactly once: whichever of this and the deadline comes first wins
     }
     const Pending p = std::move(found->second);
     pending_.erase(found);
     core_.cancel_timer(p.timer);
-    const auto now = DnrCache::Clock::now();
+    const auto now = core_.now();
     switch (p.kind) {
     case QueryKind::address: {
         const DnsAnswer answer = map_ipv6(p.asked, given);
@@ -358,7 +368,7 @@ void DnrService::reset() {
     cache_.clear();
     names_.clear();
     ipv6_pool_.clear();  // every stream is gone too
-    resolver_->cancel_all();
+    if (resolver_opened_) core_.io().dns_cancel_all();
 }
 
 }  // namespace mtb

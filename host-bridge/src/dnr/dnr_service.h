@@ -1,12 +1,13 @@
 // The DNR's host half: answers the private _Control calls of our 'dnrp' code (one per selector,
-// section 8.2), starts lookups on the network thread, calls result procedures later on the
-// interrupt path, and keeps the cache. Registered for the csCodes CsCode::dnrFirst..dnrLast.
+// section 8.2), starts lookups through the host-operations seam (HostIo::dns_start; the answers
+// come back as Event{dns}), calls result procedures later on the interrupt path, and keeps the
+// cache. Its clock is the seam's too, so a trace replays it. Registered for the csCodes CsCode::dnrFirst..dnrLast.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <memory>
+#include <optional>
 #include <string>
 
 #include "driver/call.h"
@@ -15,10 +16,11 @@
 #include "dnr/dns_resolver.h"
 #include "dnr/ipv6_mapping_pool.h"
 #include "dnr/looked_up_names.h"
+#include "net/event_router.h"
 
 namespace mtb {
 
-class DnrService final : public Service {
+class DnrService final : public Service, public net::DnsClient {
 public:
     // A lookup gives up after this if c-ares has not answered (MacTCP's hard-coded per-query
     // timeout, section 8.5), so a result procedure is always called.
@@ -36,6 +38,7 @@ public:
 
     Outcome handle(Call &call) override;
     void reset() override;
+    void on_dns_answer(uint64_t query, dnr::DnsAnswer &answer) override;
 
     std::size_t pending_lookups() const { return pending_.size(); }
     dnr::DnrCache &cache() { return cache_; }
@@ -67,6 +70,8 @@ private:
 
     // Reads the NUL-terminated host name at `address`; nullopt if it does not end within RAM.
     std::optional<std::string> read_name(uint32_t address);
+    // Opens the host's resolver once (HostIo::dns_open); false when it cannot work.
+    bool resolver_usable();
     int16_t start_lookup(Pending pending);
     void finish(uint64_t id, const dnr::DnsAnswer &answer);
     // An IPv6-only answer becomes one with pool addresses (mactcp-reference knows only IPv4).
@@ -79,7 +84,9 @@ private:
     void write_c_string(uint32_t address, const std::string &text, uint32_t capacity);
 
     DriverCore &core_;
-    std::unique_ptr<dnr::DnsResolver> resolver_;
+    dnr::ResolverOptions options_;  // from `ippdns`
+    bool resolver_opened_ = false;
+    std::optional<std::string> resolver_problem_;
     dnr::DnrCache cache_;
     dnr::LookedUpNames names_;
     dnr::Ipv6MappingPool ipv6_pool_;

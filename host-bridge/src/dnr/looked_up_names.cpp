@@ -30,8 +30,8 @@ void LookedUpNames::remember(const std::string &name, const std::vector<uint32_t
     }
 }
 
-void LookedUpNames::remember_permanent(const std::string &name, uint32_t address) {
-    make_room(Clock::now());
+void LookedUpNames::remember_permanent(const std::string &name, uint32_t address, Clock::time_point now) {
+    make_room(now);
     names_[address] = {cache_key(name), {}, true};
 }
 

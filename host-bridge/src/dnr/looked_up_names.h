@@ -25,7 +25,7 @@ public:
 
     void remember(const std::string &name, const std::vector<uint32_t> &addresses, uint32_t ttl_seconds,
                   Clock::time_point now);
-    void remember_permanent(const std::string &name, uint32_t address);  // hosts-file records
+    void remember_permanent(const std::string &name, uint32_t address, Clock::time_point now);  // hosts-file records
     std::optional<std::string> name_for(uint32_t address, Clock::time_point now) const;
     std::size_t size() const { return names_.size(); }
     void clear() { names_.clear(); }
