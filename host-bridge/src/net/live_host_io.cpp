@@ -18,7 +18,7 @@
 #include <cstring>
 
 #include "dnr/dns_resolver.h"
-#include "driver/network_thread.h"
+#include "net/network_thread.h"
 #include "net/linux_queries.h"
 
 namespace mtb::net {
