@@ -243,8 +243,8 @@ int16_t DnrService::typed_query(const ParamBlock &pb, uint32_t a5, QueryKind kin
     return code;
 }
 
-// Registers the lookup and starts it on the network thread; the answer arrives as an event,
-// so the result procedure cannot run before this call has returned cacheFault.
+// Registers the lookup and starts it through the host (HostIo::dns_start); the answer comes as
+// an Event{dns}, so the result procedure cannot run before this call has returned cacheFault.
 int16_t DnrService::start_lookup(Pending pending) {
     if (!resolver_usable()) return err::noNameServer;
     const uint64_t id = next_id_++;

@@ -11,9 +11,9 @@
 
 #include "driver/call.h"
 #include "driver/guest_callbacks.h"
-#include "driver/listen_address.h"
+#include "policy/listen_address.h"
 #include "driver/logger.h"
-#include "driver/outgoing_policy.h"
+#include "policy/outgoing_policy.h"
 #include "driver/request_table.h"
 #include "driver/timer_queue.h"
 #include "net/event_router.h"

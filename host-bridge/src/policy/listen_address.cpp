@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "driver/listen_address.h"
+#include "policy/listen_address.h"
 
 #include <arpa/inet.h>
 
