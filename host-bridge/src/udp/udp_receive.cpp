@@ -298,10 +298,11 @@ void UdpService::serve_reads(UdpStream &stream, Outbox &out) {
         hand_out(stream, datagram);
         out.add([this, stream_ptr = stream.stream_ptr, serial = stream.serial, zero = zero_length_pointer(stream), read,
                  datagram] {
-            const bool completed = core_->complete(read.request, err::noErr, [&](const ParamBlock &pb) {
-                write_read_outputs(pb, zero, datagram, read.multi);
-            });
-            if (!completed) give_back(stream_ptr, serial, datagram);
+            // By value: a completion deferred to the next drain runs after this action is gone.
+            const auto outputs = [this, zero, datagram, multi = read.multi](const ParamBlock &pb) {
+                write_read_outputs(pb, zero, datagram, multi);
+            };
+            if (!core_->complete(read.request, err::noErr, outputs)) give_back(stream_ptr, serial, datagram);
         });
     }
 }
