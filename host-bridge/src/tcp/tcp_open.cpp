@@ -7,7 +7,7 @@
 #include "dnr/dnr_text.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "tcp/host_errors.h"
+#include "net/host_errors.h"
 #include "tcp/host_socket.h"
 #include "tcp/tcp_service.h"
 #include "tcp/ulp_settings.h"
@@ -64,8 +64,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     if (local_port != 0) {
         const BindResult bound = bind_tcp_socket(io, 0, local_port, listen_config_, false, kind);
         if (bound.socket == net::kNoSocket)
-            return mactcp_result_for(boost::system::error_code(bound.error, boost::system::system_category()),
-                                     HostOperation::bind, core_->log());
+            return mactcp_result_for_errno(bound.error, HostOperation::bind, core_->log());
         if (bound.mapped)
             core_->log().warning("TCPActiveOpen: local port {} refused by the host; using {} (ippportmap)", local_port,
                                  bound.host_port);
@@ -73,8 +72,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     } else {
         const net::Opened opened = io.open(kind);
         if (opened.id == net::kNoSocket)
-            return mactcp_result_for(boost::system::error_code(opened.error, boost::system::system_category()),
-                                     HostOperation::connect, core_->log());
+            return mactcp_result_for_errno(opened.error, HostOperation::connect, core_->log());
         socket = opened.id;
     }
     if (remote.ipv6 && ipv6_pool_->acquire(remote_host, core_->now())) stream.ipv6_stand_in = remote_host;
@@ -118,8 +116,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     const int started = io.connect(socket, remote);
     if (started != EINPROGRESS)
         on_connected(stream_ptr, connection,
-                     mactcp_result_for(boost::system::error_code(started, boost::system::system_category()),
-                                       HostOperation::connect, core_->log()));
+                     mactcp_result_for_errno(started, HostOperation::connect, core_->log()));
     return kPending;
 }
 
