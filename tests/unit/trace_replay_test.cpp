@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <set>
+
 #include "tcp_test_support.h"
 #include "trace_lines.h"
 #include "trace_replay.h"
@@ -31,6 +33,35 @@ TEST(TraceReplay, TcpSessionReplaysWithHostResultsFromTheRecording) {
     ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
     const trace::ReplayResult result = trace::replay(t, std::get<trace::Model>(model));
     EXPECT_TRUE(result.identical) << result.report;
+}
+
+// A host answer stripped of its fields (a damaged or hand-edited trace that still checks: the
+// reader knows only a host record's "op") ends the replay with a divergence, never a crash.
+TEST(TraceReplay, HostAnswersMissingTheirFieldsDivergeWithoutACrash) {
+    constexpr uint32_t kStream = 0x10000, kData = 0x80000;
+    const std::string path = "/tmp/mtb_trace_replay_stripped_" + std::to_string(::getpid()) + ".jsonl";
+    {
+        TcpHarness h({{"ipptrace", path}});
+        HostListener listener;
+        HostPeer peer = h.connected_stream(listener, kStream);
+        peer.send_all("host");
+        h.rcv(0x5100, kStream, kData, 100);
+        ASSERT_TRUE(h.wait_done(0x5100));
+    }
+    const trace::Trace recorded = read_checked_trace(path);
+    std::set<std::string> ops;
+    for (std::size_t i = 0; i < recorded.records.size(); ++i) {
+        const nlohmann::json &r = recorded.records[i].json;
+        if (recorded.records[i].kind != "host" || !ops.insert(r["op"].get<std::string>()).second) continue;
+        trace::Trace damaged = recorded;
+        damaged.records[i].json = {{"n", r["n"]}, {"t", r["t"]}, {"k", "host"}, {"op", r["op"]}};
+        auto model = trace::check_model(damaged);
+        ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
+        const trace::ReplayResult result = trace::replay(damaged, std::get<trace::Model>(model));
+        EXPECT_FALSE(result.identical) << r.dump();
+        EXPECT_NE(result.report.find("host " + r["op"].get<std::string>()), std::string::npos) << result.report;
+    }
+    EXPECT_TRUE(ops.contains("receive") && ops.contains("next_event")) << ops.size();
 }
 
 }  // namespace mtb::test
