@@ -13,21 +13,30 @@
 
 namespace mtb::test {
 
-TEST(TraceReplay, TcpSessionReplaysWithHostResultsFromTheRecording) {
+namespace {
+
+// A TCP session on fake guest RAM recorded with `ipptrace`: connect, send, receive.
+trace::Trace recorded_tcp_session(const std::string &tag) {
     constexpr uint32_t kStream = 0x10000, kData = 0x80000;
-    const std::string path = "/tmp/mtb_trace_replay_tcp_" + std::to_string(::getpid()) + ".jsonl";
+    const std::string path = "/tmp/mtb_trace_replay_" + tag + "_" + std::to_string(::getpid()) + ".jsonl";
     {
         TcpHarness h({{"ipptrace", path}});
         HostListener listener;
         HostPeer peer = h.connected_stream(listener, kStream);
         h.send_text(0x5000, kStream, kData, "Mac");
-        ASSERT_TRUE(h.wait_done(0x5000));
+        EXPECT_TRUE(h.wait_done(0x5000));
         EXPECT_EQ(peer.read(3), "Mac");
         peer.send_all("host");
         h.rcv(0x5100, kStream, kData + 0x100, 100);
-        ASSERT_TRUE(h.wait_done(0x5100));
+        EXPECT_TRUE(h.wait_done(0x5100));
     }
-    const trace::Trace t = read_checked_trace(path);
+    return read_checked_trace(path);
+}
+
+}  // namespace
+
+TEST(TraceReplay, TcpSessionReplaysWithHostResultsFromTheRecording) {
+    const trace::Trace t = recorded_tcp_session("tcp");
     EXPECT_FALSE(records_of(t, "host").empty());
     auto model = trace::check_model(t);
     ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
@@ -38,17 +47,7 @@ TEST(TraceReplay, TcpSessionReplaysWithHostResultsFromTheRecording) {
 // A host answer stripped of its fields (a damaged or hand-edited trace that still checks: the
 // reader knows only a host record's "op") ends the replay with a divergence, never a crash.
 TEST(TraceReplay, HostAnswersMissingTheirFieldsDivergeWithoutACrash) {
-    constexpr uint32_t kStream = 0x10000, kData = 0x80000;
-    const std::string path = "/tmp/mtb_trace_replay_stripped_" + std::to_string(::getpid()) + ".jsonl";
-    {
-        TcpHarness h({{"ipptrace", path}});
-        HostListener listener;
-        HostPeer peer = h.connected_stream(listener, kStream);
-        peer.send_all("host");
-        h.rcv(0x5100, kStream, kData, 100);
-        ASSERT_TRUE(h.wait_done(0x5100));
-    }
-    const trace::Trace recorded = read_checked_trace(path);
+    const trace::Trace recorded = recorded_tcp_session("stripped");
     std::set<std::string> ops;
     for (std::size_t i = 0; i < recorded.records.size(); ++i) {
         const nlohmann::json &r = recorded.records[i].json;
