@@ -28,7 +28,9 @@ def load(paths):
 
 
 def series(runs, family, argument):
-    """(size, raw, bridge) for every run of `family`, sized by the named argument."""
+    """(size, raw, bridge, cpu ratio) for every run of `family`, sized by the named argument. The CPU
+    ratio is the guest-side thread's (call_cpu_ratio) where the benchmark reports it, else the
+    whole process's (cpu_ratio): above 1, the bridge spent less CPU for the same work."""
     points = []
     for run in runs:
         name = run["name"]
@@ -36,11 +38,11 @@ def series(runs, family, argument):
             continue
         found = re.search(argument + r":(\d+)", name)
         raw = next((v for k, v in run.items() if k.startswith("raw_") and not k.startswith("raw_cpu")
-                    and not k.startswith("raw_bytes")), None)
+                    and not k.startswith("raw_bytes") and not k.startswith("raw_call")), None)
         bridge = next((v for k, v in run.items() if k.startswith("bridge_") and not k.startswith("bridge_cpu")
-                       and not k.startswith("bridge_bytes")), None)
+                       and not k.startswith("bridge_bytes") and not k.startswith("bridge_call")), None)
         if found and raw is not None and bridge is not None:
-            points.append((int(found.group(1)), raw, bridge))
+            points.append((int(found.group(1)), raw, bridge, run.get("call_cpu_ratio", run.get("cpu_ratio"))))
     return sorted(points)
 
 
@@ -64,13 +66,14 @@ def throughput(runs, out):
         sizes = [p[0] for p in points]
         ax.plot(sizes, [p[1] for p in points], "o-", label="raw loopback, same sizes")
         ax.plot(sizes, [p[2] for p in points], "s-", label="bridge")
-        for size, raw, bridge in points:
-            ax.annotate(f"{bridge / raw:.2f}×" if raw else "", (size, bridge), textcoords="offset points",
-                        xytext=(0, -14), ha="center", fontsize=8)
+        for size, raw, bridge, cpu in points:
+            label = (f"{bridge / raw:.2f}×" if raw else "") + (f"\nCPU {cpu:.2f}×" if cpu else "")
+            ax.annotate(label, (size, bridge), textcoords="offset points", xytext=(0, -22), ha="center", fontsize=7)
         ax.set_xticks(sizes, [str(size) for size in sizes], fontsize=8)
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=8)
-    fig.suptitle("Bridge vs raw sockets, same run (median of the iterations; label: ratio)")
+    fig.suptitle("Bridge vs raw sockets, same run (median of the iterations; labels: rate ratio, CPU ratio "
+                 "raw/bridge for the same work)", fontsize=10)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "throughput.png"), dpi=90)
 
@@ -108,8 +111,8 @@ def table(runs):
     def row(*cells):
         print("| " + " | ".join(cells) + " |")
 
-    row("Benchmark", "bridge", "raw, same work", "ratio", "CPU ratio")
-    row("---", "---", "---", "---", "---")
+    row("Benchmark", "bridge", "raw, same work", "ratio", "CPU ratio", "call CPU, µs bridge / raw (ratio)")
+    row("---", "---", "---", "---", "---", "---")
     for run in runs:
         name = re.sub(r"/(iterations|real_time|manual_time)[^/]*", "", run["name"])
         if name.startswith("BM_TcpReceiveLatency"):
@@ -118,24 +121,30 @@ def table(runs):
                 " / ".join(fmt(run["raw_" + p]) for p in ("p50_us", "p99_us", "max_us")),
                 fmt(run["ratio_p50"]) + " (p50)", "—")
             row(name + ": interrupt() → ioResult, µs p50 / p99 / max",
-                " / ".join(fmt(run["interrupt_" + p]) for p in ("p50_us", "p99_us", "max_us")), "—", "—", "—")
+                " / ".join(fmt(run["interrupt_" + p]) for p in ("p50_us", "p99_us", "max_us")), "—", "—", "—", "—")
+        elif "bridge_interrupt_cpu_us" in run:
+            row(name + ": CPU of the interrupt() / the raw recv() delivering 64 B, µs",
+                fmt(run["bridge_interrupt_cpu_us"]), fmt(run["raw_recv_cpu_us"]), "—", "—", "—")
         elif "calls_cpu_us" in run:
             row(name + ": round trip, µs", fmt(run["bridge_round_trip_us"]), fmt(run["raw_round_trip_us"]),
-                fmt(run["ratio"]), "—")
+                fmt(run["ratio"]), "—", "—")
             row(name + ": bridge CPU per exchange / per TCPStatus, µs",
-                fmt(run["calls_cpu_us"]) + " / " + fmt(run["status_cpu_us"]), "—", "—", "—")
+                fmt(run["calls_cpu_us"]) + " / " + fmt(run["status_cpu_us"]), "—", "—", "—", "—")
         elif "cpu_ms" in run:
             row(name + ": emulation-thread CPU, ms median / max", fmt(run["cpu_ms"]) + " / " + fmt(run["cpu_max_ms"]),
-                "—", "—", "—")
+                "—", "—", "—", "—")
         else:
             unit = next((k[len("raw_"):] for k in run if k.startswith("raw_") and k not in
-                         ("raw_cpu_ms", "raw_bytes_per_read")), None)
+                         ("raw_cpu_ms", "raw_bytes_per_read", "raw_call_cpu_us")), None)
             if unit is None:  # a plain per-call benchmark
                 row(name + ": per call, µs wall / CPU", fmt(run["real_time"] / 1000) + " / " +
-                    fmt(run["cpu_time"] / 1000), "—", "—", "—")
+                    fmt(run["cpu_time"] / 1000), "—", "—", "—", "—")
             else:
+                calls = "—"
+                if "call_cpu_ratio" in run:
+                    calls = f"{fmt(run['bridge_call_cpu_us'])} / {fmt(run['raw_call_cpu_us'])} ({fmt(run['call_cpu_ratio'])})"
                 row(f"{name} ({unit})", fmt(run["bridge_" + unit]), fmt(run["raw_" + unit]), fmt(run["ratio"]),
-                    fmt(run["cpu_ratio"]))
+                    fmt(run["cpu_ratio"]), calls)
 
 
 def main():

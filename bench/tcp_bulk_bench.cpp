@@ -24,6 +24,20 @@ uint64_t bytes_for(uint32_t size) { return std::min<uint64_t>(64ull << 20, uint6
 struct Rate {
     double bytes_per_second = 0;
     double bytes_per_read = 0;
+    double call_cpu_us = 0;  // CPU of the guest-side thread (raw: the reader or writer) per call
+};
+
+// CPU time of the thread doing the guest's side per call (TCPRcv / TCPSend through the bridge
+// on the emulation thread, recv() / send() of the same size raw): the same work on both sides,
+// whatever the other threads and processes are doing. `call_cpu_ratio` = raw / bridge.
+struct CallCpu {
+    std::vector<double> raw, bridge;
+    void report(benchmark::State &state) const {
+        const double r = SameRun::median(raw), b = SameRun::median(bridge);
+        state.counters["raw_call_cpu_us"] = r;
+        state.counters["bridge_call_cpu_us"] = b;
+        state.counters["call_cpu_ratio"] = b > 0 ? r / b : 0;
+    }
 };
 
 Rate rate(uint64_t bytes, Clock::time_point start, uint64_t reads) {
@@ -42,9 +56,13 @@ Rate raw_receive(uint64_t bytes, uint32_t read_size) {
         ::shutdown(pair.server, SHUT_WR);
     });
     uint64_t reads = 0;
+    const double cpu = thread_cpu_seconds();
     const uint64_t got = read_all(pair.client, read_size, &reads);
+    const double used = thread_cpu_seconds() - cpu;
     writer.join();
-    return got == bytes ? rate(got, start, reads) : Rate{};
+    Rate r = got == bytes ? rate(got, start, reads) : Rate{};
+    r.call_cpu_us = reads ? used * 1e6 / static_cast<double>(reads) : 0;
+    return r;
 }
 
 // The same through the bridge: TCPRcv of `read_size` into guest RAM on a stream whose receive
@@ -57,44 +75,56 @@ Rate bridge_receive(uint64_t bytes, uint32_t stream_buffer, uint32_t read_size) 
         ::shutdown(c.peer, SHUT_WR);
     });
     uint64_t got = 0, reads = 0;
+    const double cpu = thread_cpu_seconds();
     for (;;) {
         c.g.tcp_rcv(ram::kPb, ram::kStream, ram::kData, static_cast<uint16_t>(read_size));
         if (c.g.finish(ram::kPb) != 0) break;
         got += c.g.tcp_received(ram::kPb);
         ++reads;
     }
+    const double used = thread_cpu_seconds() - cpu;
     writer.join();
-    return got == bytes ? rate(got, start, reads) : Rate{};
+    Rate r = got == bytes ? rate(got, start, reads) : Rate{};
+    r.call_cpu_us = reads ? used * 1e6 / static_cast<double>(reads) : 0;
+    return r;
 }
 
 // Raw loopback, guest -> host's equivalent: blocking sends of `send_size`, the peer drains.
-double raw_send(uint64_t bytes, uint32_t send_size) {
+Rate raw_send(uint64_t bytes, uint32_t send_size) {
     Listener listener;
     RawPair pair(listener);
     const auto start = Clock::now();
     uint64_t received = 0;
     std::thread reader([&] { received = read_all(pair.server, kPeerChunk); });
+    const double cpu = thread_cpu_seconds();
     write_all(pair.client, bytes, send_size);
+    const double used = thread_cpu_seconds() - cpu;
     ::shutdown(pair.client, SHUT_WR);
     reader.join();
-    return received == bytes ? rate(received, start, 0).bytes_per_second : 0;
+    Rate r = received == bytes ? rate(received, start, 0) : Rate{};
+    r.call_cpu_us = used * 1e6 / static_cast<double>((bytes + send_size - 1) / send_size);
+    return r;
 }
 
 // The same through the bridge: synchronous TCPSends of a `send_size` WDS.
-double bridge_send(uint64_t bytes, uint32_t send_size) {
+Rate bridge_send(uint64_t bytes, uint32_t send_size) {
     Connected c;
     const auto start = Clock::now();
     uint64_t received = 0;
     std::thread reader([&] { received = read_all(c.peer, kPeerChunk); });
+    const double cpu = thread_cpu_seconds();
     for (uint64_t sent = 0; sent < bytes; sent += send_size) {
         c.g.put_wds(ram::kWds, ram::kData, static_cast<uint16_t>(std::min<uint64_t>(send_size, bytes - sent)));
         c.g.tcp_send(ram::kPb, ram::kStream, ram::kWds);
         if (c.g.finish(ram::kPb) != 0) break;
     }
+    const double used = thread_cpu_seconds() - cpu;
     c.g.tcp_simple(kTcpClose, ram::kPb, ram::kStream);  // the reader sees EOF
     c.g.finish(ram::kPb);
     reader.join();
-    return received == bytes ? rate(received, start, 0).bytes_per_second : 0;
+    Rate r = received == bytes ? rate(received, start, 0) : Rate{};
+    r.call_cpu_us = used * 1e6 / static_cast<double>((bytes + send_size - 1) / send_size);
+    return r;
 }
 
 // Args: stream receive buffer, TCPRcv size.
@@ -103,21 +133,25 @@ void BM_TcpHostToGuest(benchmark::State &state) {
     const auto read_size = static_cast<uint32_t>(state.range(1));
     const uint64_t bytes = bytes_for(read_size);
     SameRun run;
+    CallCpu calls;
     std::vector<double> raw_per_read, bridge_per_read;
     for (auto _ : state) {
         run.sample(
             [&] {
                 const Rate r = raw_receive(bytes, read_size);
                 raw_per_read.push_back(r.bytes_per_read);
+                calls.raw.push_back(r.call_cpu_us);
                 return r.bytes_per_second / 1e6;
             },
             [&] {
                 const Rate r = bridge_receive(bytes, stream_buffer, read_size);
                 bridge_per_read.push_back(r.bytes_per_read);
+                calls.bridge.push_back(r.call_cpu_us);
                 return r.bytes_per_second / 1e6;
             });
     }
     run.report(state, "MBps");
+    calls.report(state);
     state.counters["raw_bytes_per_read"] = SameRun::median(raw_per_read);
     state.counters["bridge_bytes_per_read"] = SameRun::median(bridge_per_read);
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes * 2));
@@ -138,11 +172,21 @@ void BM_TcpGuestToHost(benchmark::State &state) {
     const auto send_size = static_cast<uint32_t>(state.range(0));
     const uint64_t bytes = bytes_for(send_size);
     SameRun run;
+    CallCpu calls;
     for (auto _ : state)
         run.sample(
-            [&] { return raw_send(bytes, send_size) / 1e6; },
-            [&] { return bridge_send(bytes, send_size) / 1e6; });
+            [&] {
+                const Rate r = raw_send(bytes, send_size);
+                calls.raw.push_back(r.call_cpu_us);
+                return r.bytes_per_second / 1e6;
+            },
+            [&] {
+                const Rate r = bridge_send(bytes, send_size);
+                calls.bridge.push_back(r.call_cpu_us);
+                return r.bytes_per_second / 1e6;
+            });
     run.report(state, "MBps");
+    calls.report(state);
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes * 2));
 }
 BENCHMARK(BM_TcpGuestToHost)

@@ -130,6 +130,60 @@ void BM_TcpReceiveLatency(benchmark::State &state) {
 }
 BENCHMARK(BM_TcpReceiveLatency)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
+// CPU of the work that delivers one 64-byte message, on the receiving thread alone (thread CPU
+// time, so neither preemption nor the network thread's wake-up counts): raw, the recv() that
+// returns it once poll() says it is there; bridge, the interrupt() that writes the pending
+// TCPRcv's ioResult once the bridge raised it. The recv() inside that interrupt is the floor.
+double raw_recv_cpu_us() {
+    Listener listener;
+    RawPair pair(listener);
+    const std::vector<char> message(kMessage, 'p');
+    std::vector<double> us;
+    char buffer[4096];
+    for (int i = 0; i < kMessages; ++i) {
+        ::send(pair.server, message.data(), message.size(), MSG_NOSIGNAL);
+        pollfd ready{pair.client, POLLIN, 0};
+        ::poll(&ready, 1, 1000);
+        const double before = thread_cpu_seconds();
+        const ssize_t n = ::recv(pair.client, buffer, sizeof buffer, MSG_DONTWAIT);
+        us.push_back((thread_cpu_seconds() - before) * 1e6);
+        if (n != static_cast<ssize_t>(kMessage)) return 0;  // arrived in pieces: no sample
+    }
+    return percentile(us, 0.5);
+}
+
+double bridge_interrupt_cpu_us() {
+    Connected c(4096);
+    const std::vector<char> message(kMessage, 'p');
+    std::vector<double> us;
+    for (int i = 0; i < kMessages; ++i) {
+        c.g.tcp_rcv(ram::kPb, ram::kStream, ram::kData, 4096, true);
+        const uint64_t seen = c.g.host.raised();
+        ::send(c.peer, message.data(), message.size(), MSG_NOSIGNAL);
+        while (c.g.io_result(ram::kPb) > 0) {
+            c.g.host.wait_for_raise(seen, std::chrono::milliseconds(100));
+            const double before = thread_cpu_seconds();
+            c.g.bridge.interrupt();
+            us.push_back((thread_cpu_seconds() - before) * 1e6);
+        }
+        if (c.g.io_result(ram::kPb) != 0 || c.g.tcp_received(ram::kPb) != kMessage) return 0;
+    }
+    return percentile(us, 0.5);
+}
+
+void BM_TcpInterruptCpu(benchmark::State &state) {
+    std::vector<double> raw, bridge;
+    for (auto _ : state) {
+        raw.push_back(raw_recv_cpu_us());
+        bridge.push_back(bridge_interrupt_cpu_us());
+    }
+    const double r = SameRun::median(raw), b = SameRun::median(bridge);
+    state.counters["raw_recv_cpu_us"] = r;
+    state.counters["bridge_interrupt_cpu_us"] = b;
+    state.counters["bridge_above_recv_us"] = b - r;
+}
+BENCHMARK(BM_TcpInterruptCpu)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+
 double bridge_ping_pong_us(int exchanges) {
     Connected c(4096);
     std::thread peer = echo(c.peer, kMessage);

@@ -129,12 +129,12 @@ void DriverCore::refresh_memory() {
     }
 }
 
-// CPU time of the emulation thread, not wall time: a busy host preempting us is not our work.
-void DriverCore::warn_if_slow(const char *what, Clock::duration cpu_started) {
-    const auto held = io_->thread_cpu_time() - cpu_started;
-    if (held > kSlowCall) {
+// CPU time of the emulation thread, not wall time: a busy host preempting us is not our work
+// (slow_call_watch.h: no CPU-clock syscall for a call that stayed under the limit in wall time).
+void DriverCore::warn_if_slow(const char *what, SlowCallWatch::Wall::time_point started) {
+    if (const auto held = slow_calls_.over_limit(*io_, started)) {
         log_.warning("{} held the emulation thread for {} us of CPU",
-                     what, std::chrono::duration_cast<std::chrono::microseconds>(held).count());
+                     what, std::chrono::duration_cast<std::chrono::microseconds>(*held).count());
     }
 }
 
@@ -143,7 +143,8 @@ void DriverCore::emul_op(GuestRegs &regs) {
         regs.d[0] = as_d0(err::notOpenErr);
         return;
     }
-    const auto started = io_->thread_cpu_time();
+    const bool outermost = trap_depth_ == 0 && interrupt_depth_ == 0;
+    const auto started = outermost ? slow_calls_.begin(*io_) : SlowCallWatch::Wall::time_point{};
     refresh_memory();
     ++trap_depth_;
     switch (regs.d[0]) {
@@ -182,7 +183,7 @@ void DriverCore::emul_op(GuestRegs &regs) {
         break;
     }
     --trap_depth_;
-    if (trap_depth_ == 0 && interrupt_depth_ == 0) warn_if_slow("emul_op", started);
+    if (outermost) warn_if_slow("emul_op", started);
 }
 
 void DriverCore::dispatch_control(GuestRegs &regs) {
@@ -326,7 +327,8 @@ void DriverCore::post_event(std::function<void()> event) {
 
 void DriverCore::interrupt() {
     if (shut_down_) return;
-    const auto started = io_->thread_cpu_time();
+    const bool outermost = trap_depth_ == 0 && interrupt_depth_ == 0;
+    const auto started = outermost ? slow_calls_.begin(*io_) : SlowCallWatch::Wall::time_point{};
     refresh_memory();
     ++interrupt_depth_;
     const int saved_trap_depth = trap_depth_;
@@ -383,7 +385,7 @@ void DriverCore::interrupt() {
         drain_resume_scheduled_ = true;
         schedule(kInterruptBreather, [this] { drain_resume_scheduled_ = false; });
     }
-    if (interrupt_depth_ == 0 && trap_depth_ == 0) warn_if_slow("interrupt", started);
+    if (outermost) warn_if_slow("interrupt", started);
 }
 
 void DriverCore::reset() {

@@ -18,6 +18,7 @@
 #include "driver/network_thread.h"
 #include "driver/outgoing_policy.h"
 #include "driver/request_table.h"
+#include "driver/slow_call_watch.h"
 #include "driver/timer_queue.h"
 #include "net/event_router.h"
 #include "net/host_io.h"
@@ -117,7 +118,7 @@ private:
     void kill_io();
     void arm_wake_up();
     void refresh_memory();
-    void warn_if_slow(const char *what, Clock::duration cpu_started);
+    void warn_if_slow(const char *what, SlowCallWatch::Wall::time_point started);
 
     struct ServiceRange {
         uint16_t first, last;
@@ -158,6 +159,7 @@ private:
     bool said_no_memory_ = false;
     std::pair<uint32_t, uint32_t> traced_ram_{0, 0};  // RAM base and size the trace last recorded
     bool shut_down_ = false;
+    SlowCallWatch slow_calls_;
     NetworkThread net_;  // last: its thread stops before the state above goes away
 };
 

@@ -7,7 +7,7 @@
 namespace mtb {
 
 RingPiece ReceiveRing::writable(uint32_t max) const {
-    const uint32_t offset = static_cast<uint32_t>(write_ % capacity_);
+    const uint32_t offset = offset_of(write_);
     const uint32_t length = std::min({max, free_space(), capacity_ - offset});
     return {start_ + offset, length};
 }
@@ -17,7 +17,7 @@ std::vector<RingPiece> ReceiveRing::readable(uint32_t max) const {
     uint64_t position = read_;
     uint32_t left = std::min(max, unread());
     while (left > 0) {
-        const uint32_t offset = static_cast<uint32_t>(position % capacity_);
+        const uint32_t offset = offset_of(position);
         const uint32_t length = std::min(left, capacity_ - offset);
         pieces.push_back({start_ + offset, length});
         position += length;
@@ -57,6 +57,14 @@ bool ReceiveRing::give_back(uint32_t rds, const std::vector<RingPiece> &pieces) 
 void ReceiveRing::settle() {
     while (!loans_.empty() && loans_.front().returned) loans_.pop_front();
     head_ = loans_.empty() ? read_ : loans_.front().begin;
+    // Empty (nothing unread, nothing lent): the next bytes start at the ring's beginning, so
+    // that a read-ahead fills the whole free space with one recv() instead of two around the
+    // wrap (a 4 KB buffer read 4 KB at a time would otherwise wrap on every fill).
+    if (head_ == write_ && capacity_ > 0) shift_ = static_cast<uint32_t>((capacity_ - write_ % capacity_) % capacity_);
+}
+
+uint32_t ReceiveRing::offset_of(uint64_t position) const {
+    return static_cast<uint32_t>((position % capacity_ + shift_) % capacity_);
 }
 
 }  // namespace mtb

@@ -59,11 +59,13 @@ private:
         bool returned = false;
     };
     void settle();  // moves head_ past loans already returned
+    uint32_t offset_of(uint64_t position) const;  // where a stream offset lies in the ring
 
     uint32_t start_ = 0, capacity_ = 0;
     uint64_t head_ = 0;   // oldest byte still occupying the ring (lent or unread)
     uint64_t read_ = 0;   // oldest unread byte
     uint64_t write_ = 0;  // next byte from the socket
+    uint32_t shift_ = 0;  // ring offset = (stream offset + shift_) mod capacity, set when empty
     std::deque<Loan> loans_;
 };
 

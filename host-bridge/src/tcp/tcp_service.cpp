@@ -63,8 +63,12 @@ Outcome TcpService::handle(Call &call) {
 }
 
 TcpStream *TcpService::find(uint32_t stream_ptr) {
+    if (last_found_ != nullptr && last_found_ptr_ == stream_ptr) return last_found_;
     const auto found = streams_.find(stream_ptr);
-    return found == streams_.end() ? nullptr : &found->second;
+    if (found == streams_.end()) return nullptr;
+    last_found_ptr_ = stream_ptr;
+    last_found_ = &found->second;
+    return last_found_;
 }
 
 TcpStream *TcpService::find(uint32_t stream_ptr, uint64_t connection) {
@@ -117,6 +121,7 @@ Outcome TcpService::release(Call &call, TcpStream &stream) {
     terminate(stream, termin_reason::ulpAbort, err::connectionTerminated, out);
     call.pb.set(L::release::rcvBuff, stream.rcv_buff);
     call.pb.set(L::release::rcvBuffLen, stream.rcv_buff_len);
+    last_found_ = nullptr;
     streams_.erase(stream_ptr);
     core_->log().debug("TCPRelease stream 0x{:08x}", stream_ptr);
     return err::noErr;  // `out` flushes now: completion routines and the ASR are queued
@@ -124,6 +129,7 @@ Outcome TcpService::release(Call &call, TcpStream &stream) {
 
 void TcpService::reset() {
     for (auto &[stream_ptr, stream] : streams_) close_socket(stream, false);
+    last_found_ = nullptr;
     streams_.clear();
     by_socket_.clear();
     listeners_.reset();

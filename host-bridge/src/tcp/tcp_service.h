@@ -136,6 +136,11 @@ private:
     const HostNetworkInfo *network_;
     ListenConfig listen_config_;
     std::map<uint32_t, TcpStream> streams_;  // by StreamPtr (= receive buffer address)
+    // The stream find() found last: a busy stream among thousands is looked up several times
+    // per call and interrupt, and a map walk of 10,000 nodes misses the cache on every level.
+    // Map nodes stay put until erased: cleared wherever streams_ loses an element.
+    uint32_t last_found_ptr_ = 0;
+    TcpStream *last_found_ = nullptr;
     std::unordered_map<net::SocketId, uint32_t> by_socket_;  // host socket -> StreamPtr
     static constexpr std::size_t kMaxParts = 1024;  // IOV_MAX: pieces gathered per sendmsg
     std::array<iovec, kMaxParts> gather_;            // reused by every send (emulation thread)

@@ -48,8 +48,8 @@ Outcome TcpService::status(Call &call, TcpStream &stream) {
     }
     TcpStream *s = find(call.pb.get(L::stream));  // the pump's callbacks may have released it
     if (s == nullptr) return err::invalidStreamPtr;
-    for (uint32_t offset = L::status::ulpTimeoutValue.offset; offset < L::status::userDataPtr.offset; ++offset)
-        pb.memory().write8(pb.address() + offset, 0);
+    pb.memory().fill(pb.address() + L::status::ulpTimeoutValue.offset, 0,
+                     L::status::userDataPtr.offset - L::status::ulpTimeoutValue.offset);
     const uint8_t state = connection_state(*s);
     pb.set(L::status::connectionState, state);
     if (state == tcp_state::closed) return err::connectionDoesntExist;
