@@ -103,6 +103,12 @@ TEST(TcpHostIo, SendIsLinearInWdsEntries) {
 // accepting again at once, and takes the waiting connection once descriptors are free again.
 // Run in a child process: it lowers RLIMIT_NOFILE and uses up every descriptor.
 TEST(TcpHostIo, AcceptPausesWhileTheHostIsOutOfDescriptors) {
+#if defined(__SANITIZE_ADDRESS__)
+    // UBSan checks a dynamic type by probing memory through a pipe; with every descriptor taken
+    // the probe fails and it reports a valid object as "bad type" (seen 1 run in 4). Priming the
+    // paths first does not cover every (type, vptr) pair. Runs in the normal and TSan builds.
+    GTEST_SKIP() << "not under ASan/UBSan: the sanitizers themselves run out of descriptors";
+#endif
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {

@@ -22,8 +22,6 @@ enum : uint32_t { kOpen = 0, kPrime = 1, kControl = 2, kStatus = 3, kClose = 4 }
 // 60 Hz tasks keep running under a flood (emulator-integration section 5.7 rule 6).
 constexpr std::size_t kMaxEventsPerInterrupt = 64;
 
-constexpr auto kSlowCall = std::chrono::milliseconds(1);
-
 // How long task-level guest code gets between two full batches of interrupt-level work.
 constexpr auto kInterruptBreather = std::chrono::microseconds(500);
 
@@ -317,14 +315,6 @@ void DriverCore::arm_wake_up() {
     io_->arm_wake_up(*earliest);
 }
 
-void DriverCore::post_event(std::function<void()> event) {
-    const uint64_t generation = generation_.load();
-    events_.push([this, generation, event = std::move(event)] {
-        if (generation == generation_.load()) event();
-    });
-    host_->raise_interrupt();
-}
-
 void DriverCore::interrupt() {
     if (shut_down_) return;
     const bool outermost = trap_depth_ == 0 && interrupt_depth_ == 0;
@@ -358,12 +348,16 @@ void DriverCore::interrupt() {
             guest_call();
             continue;
         }
-        if (events_.run_one()) continue;
         net::Event event;
         if (!io_->next_event(event)) {
             ++drain_budget_;
             break;
         }
+        // The host's one-shot wake-up fired (its deadline passed while this drain ran, after the
+        // due timers ran at its start): nothing is armed any more, so arm_wake_up() below arms
+        // it again for the earliest timer, already due or not. Believing it still armed lost the
+        // wake-up and the timer with it (a spent drain's breather: receives stalled for good).
+        if (event.kind == net::Event::Kind::wake) wake_armed_for_.reset();
         router_.dispatch(event);
     }
     // Same drain: the routines of requests that finished inside it (their ioResult is final).
@@ -389,11 +383,9 @@ void DriverCore::interrupt() {
 }
 
 void DriverCore::reset() {
-    ++generation_;
     for (const ServiceRange &range : services_) range.service->reset();
     requests_.clear();
     timers_.clear();
-    events_.clear();
     deliveries_.clear();
     deferred_.clear();
     next_drain_.clear();
@@ -408,7 +400,6 @@ void DriverCore::reset() {
 
 void DriverCore::shutdown() {
     if (shut_down_) return;
-    net_.stop();
     io_->shutdown();  // every host socket is closed here, whatever state the services are in
     reset();
     shut_down_ = true;
