@@ -83,6 +83,7 @@ struct TestDnsServer::Impl {
     std::chrono::milliseconds delay{0};
     int total = 0;
     std::map<std::string, int> per_name;
+    std::map<std::string, std::set<uint32_t>> questions_per_name;  // (ID << 16) | QTYPE
     int hold_until = 0;  // hold_answers_until()
     std::vector<std::function<void()>> held;
     int unanswered = 0, most_unanswered = 0;
@@ -141,6 +142,7 @@ struct TestDnsServer::Impl {
         std::lock_guard lock(mutex);
         ++total;
         ++per_name[name];
+        questions_per_name[name].insert((uint32_t{q[0]} << 24) | (uint32_t{q[1]} << 16) | qtype);
         if (silent.contains(name)) return std::nullopt;
 
         std::vector<uint8_t> answers;
@@ -331,6 +333,12 @@ int TestDnsServer::queries_for(const std::string &name) const {
     std::lock_guard lock(impl_->mutex);
     auto found = impl_->per_name.find(lower(name));
     return found == impl_->per_name.end() ? 0 : found->second;
+}
+
+int TestDnsServer::questions_for(const std::string &name) const {
+    std::lock_guard lock(impl_->mutex);
+    auto found = impl_->questions_per_name.find(lower(name));
+    return found == impl_->questions_per_name.end() ? 0 : static_cast<int>(found->second.size());
 }
 
 void TestDnsServer::add_standard_zone() {

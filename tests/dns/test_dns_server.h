@@ -47,6 +47,10 @@ public:
 
     int queries() const;                           // every query received
     int queries_for(const std::string &name) const;
+    // Distinct questions about `name`: a client's retransmission of a question it got no answer
+    // to in time (same ID and type; the resolver retries after its timeout, which a loaded
+    // machine can pass) counts once.
+    int questions_for(const std::string &name) const;
     int most_unanswered() const;  // the most queries received and not yet answered at one time
 
     // A zone most tests share: www.test.example (2 A), alias.test.example -> www, a 6-address

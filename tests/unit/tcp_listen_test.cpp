@@ -77,24 +77,30 @@ TEST(TcpListen, RemoteFiltersPickTheMatchingOpenAndUnmatchedConnectionsAreReset)
     TcpHarness h;
     ASSERT_EQ(h.create(kStream), 0);
     ASSERT_EQ(h.create(kStream2), 0);
-    h.passive_open(0x5000, kStream, 0, 0, 0x7F000001, 40001);  // only from port 40001
-    const uint16_t port = h.host.get16(0x5000 + T::open::localPort.offset);
-    h.passive_open(0x5100, kStream2, port, 0, 0x7F000001, 40002);  // only from port 40002
-    HostPeer from2 = connect_to(port, INADDR_LOOPBACK, 40002);
+    // Three clients on ports the kernel picked, named in the filters before they connect.
+    HostPeer from1 = bound_client(), from2 = bound_client(), stranger = bound_client();
+    ASSERT_GE(from1.fd, 0);
     ASSERT_GE(from2.fd, 0);
+    ASSERT_GE(stranger.fd, 0);
+    const uint16_t port1 = local_port_of(from1.fd), port2 = local_port_of(from2.fd);
+    h.passive_open(0x5000, kStream, 0, 0, 0x7F000001, port1);  // only from port1
+    const uint16_t port = h.host.get16(0x5000 + T::open::localPort.offset);
+    h.passive_open(0x5100, kStream2, port, 0, 0x7F000001, port2);  // only from port2
+    ASSERT_TRUE(connect_from(from2, port));
     ASSERT_TRUE(h.wait_done(0x5100));
     EXPECT_EQ(h.result(0x5100), 0);
+    EXPECT_EQ(h.host.get16(0x5100 + T::open::remotePort.offset), port2);
     EXPECT_EQ(h.result(0x5000), err::inProgress);
-    HostPeer stranger = connect_to(port, INADDR_LOOPBACK, 40003);
-    ASSERT_GE(stranger.fd, 0);  // the host completes the handshake, then we reset it
+    ASSERT_TRUE(connect_from(stranger, port));  // the host completes the handshake, then we reset it
     char c;
     pollfd p{stranger.fd, POLLIN, 0};
     h.pump_until([&] { return ::poll(&p, 1, 0) == 1; }, std::chrono::seconds(3));
     EXPECT_EQ(::recv(stranger.fd, &c, 1, 0), -1);
     EXPECT_EQ(h.result(0x5000), err::inProgress);
-    HostPeer from1 = connect_to(port, INADDR_LOOPBACK, 40001);
+    ASSERT_TRUE(connect_from(from1, port));
     ASSERT_TRUE(h.wait_done(0x5000));
     EXPECT_EQ(h.result(0x5000), 0);
+    EXPECT_EQ(h.host.get16(0x5000 + T::open::remotePort.offset), port1);
 }
 
 TEST(TcpListen, CommandTimeoutEndsAPendingOpen) {

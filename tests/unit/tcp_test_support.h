@@ -129,6 +129,30 @@ inline HostPeer connect_to(uint16_t port, uint32_t address = INADDR_LOOPBACK, ui
     return HostPeer(fd);
 }
 
+// A host client socket bound to 127.0.0.1 on a port the kernel picks, not yet connected: a test
+// that must name the client's port before it connects (remote filters) asks local_port_of() and
+// then calls connect_from(). Never a fixed port: other tests run at the same time.
+inline HostPeer bound_client() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in b{};
+    b.sin_family = AF_INET;
+    b.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&b), sizeof b) != 0) {
+        ::close(fd);
+        return HostPeer();
+    }
+    return HostPeer(fd);
+}
+
+// Connects a bound_client() to 127.0.0.1:port (blocking); false on failure.
+inline bool connect_from(const HostPeer &client, uint16_t port) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    return client.fd >= 0 && ::connect(client.fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+}
+
 inline uint16_t local_port_of(int fd) {
     sockaddr_in a{};
     socklen_t l = sizeof a;

@@ -364,6 +364,11 @@ void DriverCore::interrupt() {
             ++drain_budget_;
             break;
         }
+        // The host's one-shot wake-up fired (its deadline passed while this drain ran, after the
+        // due timers ran at its start): nothing is armed any more, so arm_wake_up() below arms
+        // it again for the earliest timer, already due or not. Believing it still armed lost the
+        // wake-up and the timer with it (a spent drain's breather: receives stalled for good).
+        if (event.kind == net::Event::Kind::wake) wake_armed_for_.reset();
         router_.dispatch(event);
     }
     // Same drain: the routines of requests that finished inside it (their ioResult is final).

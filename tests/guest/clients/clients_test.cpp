@@ -315,12 +315,14 @@ TEST(Clients, MacPythonRcvWhenTheConnectionEndsBeforeBfrReturn) {
 
 TEST(Clients, NcsaSeveralSendsInFlight) {
     LoopbackListener server;
-    const int small = 4096;  // inherited by the accepted socket: the guest's sends back up
+    const int small = 4096;  // inherited by the accepted socket: the guest's sends back up soon
     ::setsockopt(server.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     Peer peer([&] {
         Conn c(accept_within(server.fd(), 30s));
         ASSERT_TRUE(c.ok()) << "the guest never connected";
-        std::this_thread::sleep_for(1s);
+        // Not a byte is read until the guest, with all four sends outstanding, connects again.
+        Conn go(accept_within(server.fd(), 60s));
+        ASSERT_TRUE(go.ok()) << "the guest never had four sends in flight";
         unsigned long sum = 0;
         size_t count = 0, wrong = SIZE_MAX;
         char chunk[65536];

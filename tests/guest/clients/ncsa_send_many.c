@@ -2,10 +2,13 @@
  * NCSA socket library, send(): several asynchronous TCPSends in flight on one stream at once
  * (one pb and one WDS each, up to TCP_MAX_WDS), push only on the last chunk, each WDS marked
  * free by its completion routine, which a new send then reuses. 4 KB chunks (all from one
- * 16 KB pattern buffer) through 4 slots to a host reader that starts a second late: the guest
- * keeps sending until the host's buffers are full and sends queue up behind each other (at
- * least 256 KB, at most 32 MB), then closes; the host checks every byte in order and answers
- * "got <n> <sum>" before its own close.
+ * 16 KB pattern buffer) through 4 slots to a host peer that reads nothing until told: the guest
+ * keeps sending until the host's buffers are full and all 4 sends are outstanding at once (the
+ * MacTCP contract: a send completes only once its data is taken, so the 4th must stay pending
+ * behind a peer that does not read; at most 32 MB), then tells the peer to read by opening a
+ * second connection to it, sends on to at least 256 KB and closes; the host checks every byte
+ * in order and answers "got <n> <sum>" before its own close. Nothing depends on timing: the
+ * peer provably does not read before all 4 were in flight.
  * Parameters: server_port.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -97,7 +100,8 @@ int main(void)
         chunk_sum[i / CHUNK] += (unsigned char)payload[i];
     }
     long total = 0;
-    int sends = 0;
+    int sends = 0, told_peer = 0;
+    ncsa_socket go;
     while (total < MAX_TOTAL && (total < MIN_TOTAL || max_in_flight < TCP_MAX_WDS)) {
         total += CHUNK;
         OSErr err = send_chunk(s.stream, payload + (total - CHUNK) % PATTERN, CHUNK,
@@ -108,6 +112,12 @@ int main(void)
             CHECK_EQ(err, noErr);
             break;
         }
+        if (!told_peer && max_in_flight >= TCP_MAX_WDS) {
+            /* Every slot outstanding behind a peer that has not read a byte: now let it read. */
+            CHECK_EQ(ncsa_socket_create(&go), noErr);
+            CHECK_EQ(ncsa_connect(&go, LOOPBACK, (tcp_port)mtb_param("server_port"), 10 * 60), noErr);
+            told_peer = 1;
+        }
     }
     unsigned long deadline = TickCount() + 30 * 60;
     while (in_flight > 0 && TickCount() < deadline)
@@ -116,6 +126,7 @@ int main(void)
     CHECK_EQ(completions, sends);
     CHECK_EQ(errors, 0);
     CHECK_EQ(max_in_flight, TCP_MAX_WDS); /* every slot really was outstanding at once */
+    CHECK(told_peer);
     printf("%d sends (%ld bytes), at most %d in flight\n", completions, total, max_in_flight);
 
     TCPiopb pb;
@@ -141,5 +152,7 @@ int main(void)
     printf("host: %s", reply);
 
     CHECK_EQ(ncsa_release(&s), noErr);
+    if (told_peer)
+        CHECK_EQ(ncsa_release(&go), noErr);
     return mtb_test_finish();
 }

@@ -38,8 +38,10 @@ TEST(GuestDnr, EverySelector) {
     test::TestDnsServer dns;
     dns.add_standard_zone();
     const auto result = run("dnr_selectors", {}, dnr_options(dns, VirtualFile::Folder::control_panels));
-    // One A query (the second STRTOADDR came from the cache) and one HINFO query.
-    EXPECT_EQ(dns.queries_for("www.test.example"), 2);
+    // One A question (the second STRTOADDR came from the cache) and one HINFO question; counted
+    // as questions, since the resolver re-sends one whose answer came later than its 300 ms
+    // timeout (under load a packet count was 3 once).
+    EXPECT_EQ(dns.questions_for("www.test.example"), 2);
     (void)result;
 }
 
