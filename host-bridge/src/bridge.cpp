@@ -5,6 +5,7 @@
 #include "driver/driver_core.h"
 #include "ip/host_network_info.h"
 #include "ip/ip_service.h"
+#include "net/ipv4_text.h"
 #include "tcp/tcp_service.h"
 #include "tls/tls_upstream.h"
 #include "udp/udp_service.h"
@@ -26,8 +27,7 @@ struct Bridge::Parts {
         trace.host_mtu = network.mtu;
         trace.host_outward = network.found_outward_interface;
         core.start_trace(std::move(trace));
-        core.log().info("host address {}.{}.{}.{}/{} mtu {}{}", network.address >> 24, (network.address >> 16) & 255,
-                        (network.address >> 8) & 255, network.address & 255, __builtin_popcount(network.netmask),
+        core.log().info("host address {}/{} mtu {}{}", format_ipv4(network.address), __builtin_popcount(network.netmask),
                         network.mtu, network.found_outward_interface ? "" : " (no outward interface: loopback)");
     }
     ~Parts() { core.shutdown(); }  // the network thread stops before the services go away

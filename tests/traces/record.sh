@@ -21,6 +21,10 @@ traces=(
   "dnr_every_selector GuestDnr.EverySelector"
   "macpython_client_session Clients.MacPythonClientSession"
   "passive_open_port_zero Tcp.GuestServerOnPortZeroAcceptsAHostClient"
+  "udp_basics Udp.BasicsToOurselvesAndToAHostPeer"
+  "udp_flood_slice Udp.FloodSliceOfThirtyTwoDatagramsEachWay"
+  "macpython_udp_session Clients.MacPythonUdpRequestResponse"
+  "icmp_echo Udp.PingOfLoopback"
 )
 
 work=$(mktemp -d)

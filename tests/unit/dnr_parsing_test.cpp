@@ -7,6 +7,7 @@
 #include "dnr/dnr_text.h"
 #include "dnr/dns_message.h"
 #include "dnr/dns_resolver.h"
+#include "net/ipv4_text.h"
 
 namespace mtb::dnr {
 namespace {
@@ -18,7 +19,7 @@ TEST(DnrText, DottedQuads) {
     for (const char *bad : {"", "1", "1.2.3", "1.2.3.4.", "1.2.3.256", "1.2..4", "a.b.c.d", "1.2.3.4 ", "1234.1.1.1",
                             "+1.2.3.4", "-1.2.3.4"})
         EXPECT_FALSE(parse_dotted_quad(bad)) << bad;
-    EXPECT_EQ(format_dotted_quad(0x0A000001), "10.0.0.1");
+    EXPECT_EQ(format_ipv4(0x0A000001), "10.0.0.1");
 }
 
 TEST(DnrText, Names) {

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "driver/listen_address.h"
+#include "policy/listen_address.h"
 #include "driver/mactcp_codes.h"
 #include "ip/host_network_info.h"
 #include "tcp_test_support.h"

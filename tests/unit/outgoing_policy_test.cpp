@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
-#include "driver/outgoing_policy.h"
+#include "policy/outgoing_policy.h"
 
 namespace mtb {
 

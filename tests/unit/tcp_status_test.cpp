@@ -8,7 +8,7 @@
 #include <cerrno>
 
 #include "driver/logger.h"
-#include "tcp/host_errors.h"
+#include "net/host_errors.h"
 #include "tcp_test_support.h"
 
 namespace mtb::test {
@@ -181,7 +181,7 @@ TEST(TcpStatus, CallsFromInsideCallbacksWork) {
     EXPECT_EQ(h.status(kStream), err::invalidStreamPtr);
 }
 
-// The host-error table, one test per row (tcp/host_errors.cpp).
+// The host-error table, one test per row (net/host_errors.cpp).
 struct ErrorRow {
     int host_errno;
     int16_t connect, bind, transfer;

@@ -5,6 +5,7 @@
 
 #include "dnr/dnr_layout.h"
 #include "dnr/dnr_text.h"
+#include "net/ipv4_text.h"
 
 namespace mtb {
 
@@ -156,7 +157,7 @@ int16_t DnrService::str_to_addr(const ParamBlock &pb, uint32_t a5) {
 int16_t DnrService::addr_to_str(const ParamBlock &pb) {
     const uint32_t address = pb.get(call::arg1);
     const uint32_t out = pb.get(call::arg2);
-    const std::string text = format_dotted_quad(address);
+    const std::string text = format_ipv4(address);
     if (!core_.memory().write(out, text.c_str(), static_cast<uint32_t>(text.size() + 1))) return err::dnrErr;
     return err::noErr;
 }
@@ -243,8 +244,8 @@ int16_t DnrService::typed_query(const ParamBlock &pb, uint32_t a5, QueryKind kin
     return code;
 }
 
-// Registers the lookup and starts it on the network thread; the answer arrives as an event,
-// so the result procedure cannot run before this call has returned cacheFault.
+// Registers the lookup and starts it through the host (HostIo::dns_start); the answer comes as
+// an Event{dns}, so the result procedure cannot run before this call has returned cacheFault.
 int16_t DnrService::start_lookup(Pending pending) {
     if (!resolver_usable()) return err::noNameServer;
     const uint64_t id = next_id_++;
@@ -273,7 +274,7 @@ DnsAnswer DnrService::map_ipv6(const std::string &asked, DnsAnswer answer) {
         if (answer.addresses.size() == host_info::maxAddrs) break;
         if (auto stand_in = ipv6_pool_.map(ipv6, cache_key(asked), answer.ttl, now)) {
             answer.addresses.push_back(*stand_in);
-            core_.log().info("DNR: {} has only IPv6 addresses; {} stands for {}", asked, format_dotted_quad(*stand_in),
+            core_.log().info("DNR: {} has only IPv6 addresses; {} stands for {}", asked, format_ipv4(*stand_in),
                              format_ipv6(ipv6));
         }
     }

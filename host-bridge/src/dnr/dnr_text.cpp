@@ -38,11 +38,6 @@ std::string format_ipv6(const std::array<uint8_t, 16> &address) {
     return text;
 }
 
-std::string format_dotted_quad(uint32_t a) {
-    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) +
-           "." + std::to_string(a & 255);
-}
-
 std::string cache_key(std::string_view name) {
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     std::string key(name);

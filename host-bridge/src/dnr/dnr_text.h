@@ -13,7 +13,7 @@ namespace mtb::dnr {
 
 // "W.X.Y.Z", four decimal parts 0..255, nothing else (MacTCP answers these without a query).
 std::optional<uint32_t> parse_dotted_quad(std::string_view text);
-std::string format_dotted_quad(uint32_t address);
+// (Formatting is net/ipv4_text.h's format_ipv4, the one IPv4 formatter.)
 // "2001:db8::1" (RFC 5952) of 16 bytes in network order, for log lines.
 std::string format_ipv6(const std::array<uint8_t, 16> &address);
 

@@ -133,7 +133,7 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
 
     ~Impl() {
         destroying = true;
-        // The network thread has stopped: release the descriptors (c-ares owns and closes the
+        // The DNS thread has stopped: release the descriptors (c-ares owns and closes the
         // sockets), then let c-ares end its queries (their callbacks see EDESTRUCTION).
         for (auto &[fd, watch] : watches) watch->descriptor.release();
         watches.clear();
@@ -141,7 +141,7 @@ struct DnsResolver::Impl : std::enable_shared_from_this<Impl> {
         if (library_initialised) ares_library_cleanup();
     }
 
-    // --- network thread ---------------------------------------------------------------------
+    // --- DNS thread -------------------------------------------------------------------------
     static void sock_state_thunk(void *data, ares_socket_t fd, int readable, int writable) {
         static_cast<Impl *>(data)->sock_state(fd, readable != 0, writable != 0);
     }
@@ -378,8 +378,8 @@ DnsResolver::DnsResolver(asio::io_context &io, ResolverOptions options, Done don
     impl_->init();
 }
 
-// The network thread has stopped (DriverCore::shutdown runs before the services go away), so
-// the Impl dies here, on this thread, while the io_context still exists.
+// The DNS thread has stopped (LiveHostIo stops it before it drops the resolver), so the Impl
+// dies here, on this thread, while the io_context still exists.
 DnsResolver::~DnsResolver() = default;
 
 bool DnsResolver::usable() const { return impl_->channel != nullptr; }

@@ -1,4 +1,4 @@
-// Asynchronous DNS through c-ares, driven by the bridge's network thread (design.md section 5):
+// Asynchronous DNS through c-ares, on the DNS thread of LiveHostIo (net/live_host_io.cpp):
 // many lookups in flight, record-type queries (HINFO, MX), the host's resolver configuration
 // unless the `ippdns` pref names servers. Nothing here touches guest memory.
 // SPDX-License-Identifier: GPL-2.0-or-later
@@ -30,11 +30,11 @@ std::optional<ResolverOptions> parse_dns_pref(const std::string &pref, std::stri
 
 class DnsResolver {
 public:
-    // Called on the network thread, exactly once per start() unless the resolver is destroyed.
+    // Called on the DNS thread, exactly once per start() unless the resolver is destroyed.
     using Done = std::function<void(uint64_t id, DnsAnswer answer)>;
 
     DnsResolver(boost::asio::io_context &io, ResolverOptions options, Done done);
-    ~DnsResolver();  // only once the network thread has stopped
+    ~DnsResolver();  // only once the DNS thread has stopped
     DnsResolver(const DnsResolver &) = delete;
     DnsResolver &operator=(const DnsResolver &) = delete;
 

@@ -317,14 +317,6 @@ void DriverCore::arm_wake_up() {
     io_->arm_wake_up(*earliest);
 }
 
-void DriverCore::post_event(std::function<void()> event) {
-    const uint64_t generation = generation_.load();
-    events_.push([this, generation, event = std::move(event)] {
-        if (generation == generation_.load()) event();
-    });
-    host_->raise_interrupt();
-}
-
 void DriverCore::interrupt() {
     if (shut_down_) return;
     const bool outermost = trap_depth_ == 0 && interrupt_depth_ == 0;
@@ -358,7 +350,6 @@ void DriverCore::interrupt() {
             guest_call();
             continue;
         }
-        if (events_.run_one()) continue;
         net::Event event;
         if (!io_->next_event(event)) {
             ++drain_budget_;
@@ -394,11 +385,9 @@ void DriverCore::interrupt() {
 }
 
 void DriverCore::reset() {
-    ++generation_;
     for (const ServiceRange &range : services_) range.service->reset();
     requests_.clear();
     timers_.clear();
-    events_.clear();
     deliveries_.clear();
     deferred_.clear();
     next_drain_.clear();
@@ -413,7 +402,6 @@ void DriverCore::reset() {
 
 void DriverCore::shutdown() {
     if (shut_down_) return;
-    net_.stop();
     io_->shutdown();  // every host socket is closed here, whatever state the services are in
     reset();
     shut_down_ = true;

@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -11,17 +10,15 @@
 #include <optional>
 
 #include "driver/call.h"
-#include "driver/event_queue.h"
 #include "driver/guest_callbacks.h"
-#include "driver/listen_address.h"
 #include "driver/logger.h"
-#include "driver/network_thread.h"
-#include "driver/outgoing_policy.h"
 #include "driver/request_table.h"
 #include "driver/slow_call_watch.h"
 #include "driver/timer_queue.h"
 #include "net/event_router.h"
 #include "net/host_io.h"
+#include "policy/listen_address.h"
+#include "policy/outgoing_policy.h"
 #include "trace/recording_host_io.h"
 #include "trace/trace_writer.h"
 #include "mactcp_bridge/guest_cpu.h"
@@ -61,9 +58,6 @@ public:
     net::HostIo &io() { return *io_; }
     net::EventRouter &router() { return router_; }
     Clock::time_point now() { return io_->now(); }
-    // TRANSITIONAL: the Asio thread of the services not yet on the HostIo seam (UDP, ICMP echo,
-    // DNR). It goes away once they are; nothing new may use it.
-    NetworkThread &net() { return net_; }
     GuestCallbacks &callbacks() { return callbacks_; }
     TraceWriter &trace() { return trace_; }
     // `ippallow`: check every guest-chosen destination before connecting or sending to it.
@@ -86,9 +80,6 @@ public:
     TimerQueue::TimerId schedule(Clock::duration after, std::function<void()> callback);
     void cancel_timer(TimerQueue::TimerId id) { timers_.cancel(id); }
 
-    // TRANSITIONAL (see net()): any thread: run `event` on the emulation thread at interrupt
-    // level. Events queued before a reset are dropped. Host results come as net::Events.
-    void post_event(std::function<void()> event);
 
     // Runs guest code now when at interrupt level, or queues it for the next interrupt when
     // called from inside a trap (completion routines and ASRs always run at interrupt level).
@@ -138,7 +129,6 @@ private:
     GuestCallbacks callbacks_;
     RequestTable requests_;
     TimerQueue timers_;
-    EventQueue events_;  // TRANSITIONAL: closures from the Asio thread (post_event)
     // Guest calls (completion routines, ASRs) waiting for interrupt level. Emulation thread.
     std::deque<std::function<void()>> deliveries_;
     // Completions made from routines after the drain's budget ran out: finished next drain.
@@ -151,7 +141,6 @@ private:
     std::deque<std::function<void()>> next_drain_;
     std::size_t drain_budget_ = 0;  // work left in the running interrupt drain
     std::vector<ServiceRange> services_;
-    std::atomic<uint64_t> generation_{0};
     int trap_depth_ = 0;
     int interrupt_depth_ = 0;
     std::optional<Clock::time_point> wake_armed_for_;
@@ -160,7 +149,6 @@ private:
     std::pair<uint32_t, uint32_t> traced_ram_{0, 0};  // RAM base and size the trace last recorded
     bool shut_down_ = false;
     SlowCallWatch slow_calls_;
-    NetworkThread net_;  // last: its thread stops before the state above goes away
 };
 
 }  // namespace mtb

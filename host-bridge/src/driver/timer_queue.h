@@ -11,8 +11,8 @@
 
 namespace mtb {
 
-// Every timer lives here, on the emulation thread; the network thread only arms one wake-up
-// for the earliest deadline (see Bridge). O(log n) per timer, no fixed table.
+// Every timer lives here, on the emulation thread; the host (HostIo::arm_wake_up) arms one wake-up
+// for the earliest deadline (DriverCore::arm_wake_up). O(log n) per timer, no fixed table.
 class TimerQueue {
 public:
     using Clock = std::chrono::steady_clock;

@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ip/icmp_echo.h"
 
-#include <arpa/inet.h>
-#include <linux/icmp.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,6 +12,8 @@
 #include "driver/scratch_layout.h"
 #include "guest/pb_layout.h"
 #include "ip/icmp_packet.h"
+#include "net/host_errors.h"
+#include "net/ipv4_text.h"
 
 namespace mtb {
 
@@ -29,7 +26,8 @@ constexpr uint32_t kMaxEchoPayload = 65535 - 20 - icmp_packet::kHeaderSize;
 // and 0 or a negative value means this default, as the ULP timeout's 0 means a default.
 constexpr int kDefaultTimeoutSeconds = 5;
 
-int open_icmp(int type) { return ::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP); }
+// Replies taken per readiness event (the rest at the next interrupt).
+constexpr int kRepliesPerEvent = 64;
 
 }  // namespace
 
@@ -56,26 +54,29 @@ IcmpEcho::Mode IcmpEcho::mode() {
 // raw sockets need CAP_NET_RAW. Tried once, in that order (the pref may force one or none).
 bool IcmpEcho::open_socket() {
     tried_ = true;
-    int fd = -1;
+    net::HostIo &io = core_->io();
+    net::Opened opened;
     int datagram_error = 0, raw_error = 0;
     if (preference_ == "auto" || preference_ == "datagram") {
-        fd = open_icmp(SOCK_DGRAM);
-        if (fd >= 0) mode_ = Mode::datagram;
-        else datagram_error = errno;
+        opened = io.open(net::SocketKind::icmp_datagram);
+        if (opened.id != net::kNoSocket) mode_ = Mode::datagram;
+        else datagram_error = opened.error;
     }
-    if (fd < 0 && (preference_ == "auto" || preference_ == "raw")) {
-        fd = open_icmp(SOCK_RAW);
-        if (fd >= 0) {
+    if (opened.id == net::kNoSocket && (preference_ == "auto" || preference_ == "raw")) {
+        opened = io.open(net::SocketKind::icmp_raw);
+        if (opened.id != net::kNoSocket) {
             mode_ = Mode::raw;
             // Only echo replies: a raw socket otherwise sees every ICMP message of the host.
-            icmp_filter filter{~(1u << ICMP_ECHOREPLY)};
-            ::setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof filter);
-            identifier_ = static_cast<uint16_t>(::getpid() ^ 0x4D54);
+            io.set_option(opened.id, net::Option::echo_reply_only, true);
+            // Ours among every echo reply the host receives. From the host clock, which differs
+            // between bridges on one host and which a trace records (a replay picks the same).
+            const auto ticks = static_cast<uint64_t>(io.now().time_since_epoch().count());
+            identifier_ = static_cast<uint16_t>((ticks ^ (ticks >> 16) ^ (ticks >> 32)) ^ 0x4D54);
         } else {
-            raw_error = errno;
+            raw_error = opened.error;
         }
     }
-    if (fd < 0) {
+    if (opened.id == net::kNoSocket) {
         mode_ = Mode::none;
         if (preference_ == "off")
             core_->log().warning("ICMP echo disabled (ippicmp=off): ipctlEchoICMP answers icmpEchoTimeoutErr");
@@ -87,17 +88,15 @@ bool IcmpEcho::open_socket() {
                                  raw_error ? std::strerror(raw_error) : "not tried");
         return false;
     }
+    socket_ = opened.id;
+    core_->router().route(socket_, *this);
     // An `ipplisten` naming one interface: echoes leave from it and only replies addressed to
     // it are seen (a raw socket otherwise sees every echo reply reaching the host).
     const ListenAddress &listen = core_->listen();
     if (listen.names_an_interface()) {
-        sockaddr_in local{};
-        local.sin_family = AF_INET;
-        local.sin_addr.s_addr = htonl(listen.address());
-        if (::bind(fd, reinterpret_cast<sockaddr *>(&local), sizeof local) != 0)
-            core_->log().warning("ICMP echo: cannot use the ipplisten address: {}", std::strerror(errno));
+        if (const int error = io.bind(socket_, {listen.address(), 0}); error != 0)
+            core_->log().warning("ICMP echo: cannot use the ipplisten address: {}", std::strerror(error));
     }
-    socket_ = std::make_shared<Socket>(core_->net().context(), fd);
     core_->log().info("ICMP echo through a {} on {}", mode_name(mode_), listen.names_an_interface() ? format_ipv4(listen.address()) : "every interface");
     return true;
 }
@@ -147,8 +146,7 @@ Outcome IcmpEcho::echo(Call &call) {
     // Requests that cannot leave the host end at once, logged, with the timeout result (the
     // app would see nothing else after waiting); both completion routines still run.
     if (!core_->outgoing().allows(destination)) {
-        core_->log().warning("ipctlEchoICMP to {}.{}.{}.{} refused by ippallow", destination >> 24,
-                             (destination >> 16) & 255, (destination >> 8) & 255, destination & 255);
+        core_->log().warning("ipctlEchoICMP to {} refused by ippallow", format_ipv4(destination));
         finish(sequence, err::icmpEchoTimeoutErr, {});
         return kPending;
     }
@@ -158,69 +156,58 @@ Outcome IcmpEcho::echo(Call &call) {
     }
     const std::span<const uint8_t> bytes = payload ? std::span<const uint8_t>(*payload) : std::span<const uint8_t>();
     auto header = icmp_packet::echo_request_header(identifier_, sequence, bytes);
-    iovec parts[2] = {{header.data(), header.size()}, {const_cast<uint8_t *>(bytes.data()), bytes.size()}};
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_addr.s_addr = htonl(destination);
-    msghdr message{};
-    message.msg_name = &to;
-    message.msg_namelen = sizeof to;
-    message.msg_iov = parts;
-    message.msg_iovlen = bytes.empty() ? 1 : 2;
-    if (::sendmsg(socket_->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
-        const int error = errno;
-        core_->log().info("ipctlEchoICMP to {}.{}.{}.{}: send failed: {}", destination >> 24, (destination >> 16) & 255,
-                          (destination >> 8) & 255, destination & 255, std::strerror(error));
-        finish(sequence, error == ENETUNREACH ? err::ipRouteErr : err::icmpEchoTimeoutErr, {});
-        return kPending;
+    const iovec parts[2] = {{header.data(), header.size()}, {const_cast<uint8_t *>(bytes.data()), bytes.size()}};
+    const std::span<const iovec> gathered(parts, bytes.empty() ? 1 : 2);
+    if (const int error = core_->io().send_to(socket_, gathered, {destination, 0}); error != 0) {
+        core_->log().info("ipctlEchoICMP to {}: send failed: {}", format_ipv4(destination), std::strerror(error));
+        finish(sequence, mactcp_result_for_errno(error, HostOperation::echo, core_->log()), {});
     }
-    arm_wait();
     return kPending;
 }
 
-void IcmpEcho::arm_wait() {
-    if (!socket_ || socket_->waiting) return;
-    socket_->waiting = true;
-    core_->net().post([this, socket = socket_] {
-        socket->waiter.async_wait(boost::asio::posix::descriptor_base::wait_read,
-                                  [this, weak = std::weak_ptr<Socket>(socket)](const boost::system::error_code &ec) {
-                                      if (ec) return;
-                                      core_->post_event([this, weak] { on_readable(weak); });
-                                  });
-    });
+void IcmpEcho::on_socket_event(const net::Event &event) {
+    if (event.kind == net::Event::Kind::ready && event.socket == socket_ && (event.flags & net::ready::readable))
+        take_replies();
 }
 
-void IcmpEcho::on_readable(std::weak_ptr<Socket> weak) {
-    if (weak.lock() != socket_ || !socket_) return;  // closed by a reset since
-    socket_->waiting = false;
-    take_replies();
-    if (socket_ && !pending_.empty()) arm_wait();
-}
-
+// Every reply is taken (the socket's readiness is edge-triggered: it must be read until it
+// would block), ours are matched to pending requests by sequence and source.
 void IcmpEcho::take_replies() {
-    for (int taken = 0; taken < 64 && socket_; ++taken) {
-        sockaddr_in from{};
-        socklen_t from_length = sizeof from;
-        const ssize_t length = ::recvfrom(socket_->fd, packet_.data(), packet_.size(), MSG_DONTWAIT,
-                                          reinterpret_cast<sockaddr *>(&from), &from_length);
-        if (length < 0) return;
+    net::HostIo &io = core_->io();
+    for (int taken = 0; taken < kRepliesPerEvent; ++taken) {
+        if (socket_ == net::kNoSocket) return;
+        const net::Datagram got = io.receive_from(socket_, packet_, false);
+        if (got.length < 0) {
+            if (got.error == EINTR) continue;
+            return;  // EAGAIN: all taken (readable is cleared); others: nothing to take
+        }
         const bool raw = mode_ == Mode::raw;
-        const auto reply = icmp_packet::parse_echo_reply(std::span<const uint8_t>(packet_.data(), static_cast<size_t>(length)), raw);
+        const std::size_t length = std::min<std::size_t>(static_cast<std::size_t>(got.length), packet_.size());
+        const auto reply = icmp_packet::parse_echo_reply(std::span<const uint8_t>(packet_.data(), length), raw);
         if (!reply) continue;
         // Datagram sockets: the kernel matched the identifier (it chose it) and strips the IP
         // header; raw sockets see every reply on the host, so ours are picked by identifier.
         if (raw && reply->identifier != identifier_) continue;
-        const uint32_t source = raw ? reply->source : ntohl(from.sin_addr.s_addr);
+        const uint32_t source = raw ? reply->source : got.from.host;
         const auto found = pending_.find(reply->sequence);
         if (found == pending_.end() || found->second.destination != source) continue;
         // The payload lives in packet_, which nothing else writes until finish() returns.
         finish(reply->sequence, err::noErr, reply->payload);
     }
+    take_replies_soon();
 }
 
-// Echoed payloads go to the driver's scratch area, round-robin, so a reply's echoedData stays
-// readable after completion until later replies need the room. Longer payloads than the area
-// are reported truncated to it (the round trip and success are what ping apps show).
+// A take that stopped at its budget: the socket stays flagged readable, so no new event comes;
+// the rest is taken at the next interrupt.
+void IcmpEcho::take_replies_soon() {
+    if (replies_scheduled_) return;
+    replies_scheduled_ = true;
+    core_->schedule(std::chrono::microseconds(0), [this, socket = socket_] {
+        replies_scheduled_ = false;
+        if (socket == socket_ && (core_->io().readiness(socket_) & net::ready::readable)) take_replies();
+    });
+}
+
 uint32_t IcmpEcho::store_echoed(std::span<const uint8_t> payload, uint32_t &length) {
     GuestCallbacks &callbacks = core_->callbacks();
     length = 0;
@@ -267,13 +254,12 @@ void IcmpEcho::finish(uint16_t sequence, int16_t result, std::span<const uint8_t
 
 void IcmpEcho::reset() {
     pending_.clear();
-    if (socket_) {
-        core_->net().post([socket = socket_] {
-            boost::system::error_code ignored;
-            socket->waiter.close(ignored);
-        });
-        socket_.reset();
+    if (socket_ != net::kNoSocket) {
+        core_->router().forget(socket_);
+        core_->io().close(socket_, false);
+        socket_ = net::kNoSocket;
     }
+    replies_scheduled_ = false;  // the core drops its timers on a reset
     tried_ = false;
     mode_ = Mode::none;
     echo_cursor_ = 0;

@@ -3,39 +3,34 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "driver/call.h"
 #include "driver/driver_core.h"
+#include "net/event_router.h"
 
 namespace mtb {
 
-class IcmpEcho {
+class IcmpEcho final : public net::SocketClient {
 public:
     enum class Mode { datagram, raw, none };
 
     explicit IcmpEcho(DriverCore &core);
-    ~IcmpEcho();
+    ~IcmpEcho() override;
     Outcome echo(Call &call);
     void reset();
+    // The echo socket became readable: replies are taken.
+    void on_socket_event(const net::Event &event) override;
 
     // The way echo requests leave the host (opens the socket on first use).
     Mode mode();
     static const char *mode_name(Mode mode);
 
 private:
-    struct Socket {
-        Socket(boost::asio::io_context &io, int native) : waiter(io, native), fd(native) {}
-        boost::asio::posix::stream_descriptor waiter;  // network thread only
-        const int fd;                                  // emulation thread: send and receive
-        bool waiting = false;                          // emulation thread
-    };
     struct Request {
         RequestId id = 0;
         uint32_t pb = 0;
@@ -49,9 +44,8 @@ private:
     };
 
     bool open_socket();
-    void arm_wait();
-    void on_readable(std::weak_ptr<Socket> socket);
     void take_replies();
+    void take_replies_soon();
     void finish(uint16_t sequence, int16_t result, std::span<const uint8_t> payload);
     uint16_t next_sequence();
     uint32_t ticks();
@@ -63,7 +57,8 @@ private:
     Mode mode_ = Mode::none;
     uint16_t identifier_ = 0;  // raw sockets: ours; datagram sockets: the kernel's
     uint16_t sequence_ = 0;
-    std::shared_ptr<Socket> socket_;
+    net::SocketId socket_ = net::kNoSocket;  // through the core's HostIo
+    bool replies_scheduled_ = false;         // a take stopped at its budget resumes next interrupt
     std::map<uint16_t, Request> pending_;  // by sequence number
     std::vector<uint8_t> packet_;          // receive buffer (host memory: replies are parsed)
     uint32_t echo_cursor_ = 0;             // next free byte of the scratch echo area

@@ -20,12 +20,12 @@
 // readable / writable / urgent / hang-up / error). A flag is set when the host reports it and
 // cleared when an operation that needs it would block (receive* or accept answering EAGAIN clears
 // readable; send* answering EAGAIN clears writable; urgent is cleared once the data has been read
-// past the mark). When a socket gains a flag it did not have, ONE Event{ready} is queued for it
-// (several transitions before the next drain coalesce into one event carrying the flags now
-// recorded). Nothing is queued while the flags stay set: a client that does not consume
-// (a full window, no receive pending) looks at readiness() when it can consume again, and makes
-// a syscall only when readiness() says it can succeed. at_mark() is meant to be called only while
-// `urgent` is set.
+// past the mark; take_error finding the error queue empty clears error). When a socket gains a
+// flag it did not have, ONE Event{ready} is queued for it (several transitions before the next
+// drain coalesce into one event carrying the flags now recorded). Nothing is queued while the
+// flags stay set: a client that does not consume (a full window, no receive pending) looks at
+// readiness() when it can consume again, and makes a syscall only when readiness() says it can
+// succeed. at_mark() is meant to be called only while `urgent` is set.
 //
 // Events (typed data, drained by DriverCore::interrupt() through next_event()):
 //   ready      a socket gained readiness flags (listeners: `readable` = connections to accept)

@@ -18,7 +18,7 @@
 #include <cstring>
 
 #include "dnr/dns_resolver.h"
-#include "driver/network_thread.h"
+#include "net/network_thread.h"
 #include "net/linux_queries.h"
 
 namespace mtb::net {
@@ -613,9 +613,15 @@ int LiveHostIo::send_to(SocketId id, std::span<const iovec> parts, Endpoint to) 
     return ::sendmsg(slot->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? errno : 0;
 }
 
+// An empty error queue clears the `error` flag, so the next ICMP error is a transition again
+// (an Event{ready}); while it stays set no event would come for it.
 std::optional<IcmpError> LiveHostIo::take_error(SocketId id) {
     Slot *slot = find(id);
-    return slot == nullptr ? std::nullopt : linux_queries::take_error(slot->fd);
+    if (slot == nullptr) return std::nullopt;
+    const uint64_t seen = slot->state.load(std::memory_order_acquire);
+    auto error = linux_queries::take_error(slot->fd);
+    if (!error) clear_flags(*slot, seen, ready::error);
+    return error;
 }
 
 // --- DNS ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "driver/listen_address.h"  // format_ipv4
+#include "policy/listen_address.h"  // format_ipv4
 
 namespace mtb {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "driver/mactcp_codes.h"
-#include "tcp/host_errors.h"
+#include "net/host_errors.h"
 #include "tcp/host_socket.h"
 
 namespace mtb {
@@ -37,8 +37,7 @@ int16_t ListenerPool::join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &
     const int error = bound.socket == net::kNoSocket ? bound.error : io.listen(bound.socket);
     if (error != 0) {
         if (bound.socket != net::kNoSocket) io.close(bound.socket, false);
-        const int16_t result = mactcp_result_for(boost::system::error_code(error, boost::system::system_category()),
-                                                 HostOperation::bind, core_->log());
+        const int16_t result = mactcp_result_for_errno(error, HostOperation::bind, core_->log());
         core_->log().warning("TCPPassiveOpen: cannot listen on {}:{}: {} -> {}", format_ipv4(config_->address), guest_port,
                              std::strerror(error), result_name(result));
         return result;

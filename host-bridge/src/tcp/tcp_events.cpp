@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "tcp/host_errors.h"
+#include "net/host_errors.h"
 #include "tcp/tcp_service.h"
 
 #include "driver/scratch_layout.h"
@@ -20,8 +20,7 @@ void TcpService::on_socket_event(const net::Event &event) {
     if (stream == nullptr || stream->socket != event.socket) return;
     if (event.kind == net::Event::Kind::connected) {
         // Errors are mapped (and unknown ones logged) here, on the emulation thread.
-        const int16_t result = mactcp_result_for(boost::system::error_code(event.error, boost::system::system_category()),
-                                                 HostOperation::connect, core_->log());
+        const int16_t result = mactcp_result_for_errno(event.error, HostOperation::connect, core_->log());
         on_connected(stream->stream_ptr, stream->connection, result);
         return;
     }

@@ -7,7 +7,7 @@
 #include "dnr/looked_up_names.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "tcp/host_errors.h"
+#include "net/host_errors.h"
 #include "tcp/host_socket.h"
 #include "tcp/tcp_service.h"
 #include "tcp/ulp_settings.h"
@@ -69,8 +69,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     if (local_port != 0) {
         const BindResult bound = bind_tcp_socket(io, 0, local_port, listen_config_, false);
         if (bound.socket == net::kNoSocket)
-            return mactcp_result_for(boost::system::error_code(bound.error, boost::system::system_category()),
-                                     HostOperation::bind, core_->log());
+            return mactcp_result_for_errno(bound.error, HostOperation::bind, core_->log());
         if (bound.mapped)
             core_->log().warning("TCPActiveOpen: local port {} refused by the host; using {} (ippportmap)", local_port,
                                  bound.host_port);
@@ -78,8 +77,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     } else {
         const net::Opened opened = io.open(net::SocketKind::tcp);
         if (opened.id == net::kNoSocket)
-            return mactcp_result_for(boost::system::error_code(opened.error, boost::system::system_category()),
-                                     HostOperation::connect, core_->log());
+            return mactcp_result_for_errno(opened.error, HostOperation::connect, core_->log());
         socket = opened.id;
     }
 
@@ -122,8 +120,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
     const int started = io.connect(socket, {remote_host, remote_port});
     if (started != EINPROGRESS)
         on_connected(stream_ptr, connection,
-                     mactcp_result_for(boost::system::error_code(started, boost::system::system_category()),
-                                       HostOperation::connect, core_->log()));
+                     mactcp_result_for_errno(started, HostOperation::connect, core_->log()));
     return kPending;
 }
 

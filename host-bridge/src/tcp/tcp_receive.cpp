@@ -9,7 +9,7 @@
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "tcp/host_errors.h"
+#include "net/host_errors.h"
 #include "tcp/tcp_service.h"
 #include "tcp/ulp_settings.h"
 
@@ -150,8 +150,7 @@ void TcpService::end_of_stream(TcpStream &stream) {
 // ECONNRESET and friends: the peer reset the connection (TCPTerminate reason 2). A socket
 // error is reported once only, so it is handled where it is seen.
 void TcpService::receive_failed(TcpStream &stream, int error, Outbox &out) {
-    const int16_t result = mactcp_result_for(boost::system::error_code(error, boost::system::system_category()),
-                                             HostOperation::receive, core_->log());
+    const int16_t result = mactcp_result_for_errno(error, HostOperation::receive, core_->log());
     terminate(stream, termin_reason::remoteAbort, result, out);
 }
 

@@ -11,7 +11,8 @@
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "tcp/host_errors.h"
+#include "guest/wds.h"
+#include "net/host_errors.h"
 #include "tcp/tcp_service.h"
 #include "tcp/ulp_settings.h"
 
@@ -26,28 +27,17 @@ constexpr uint32_t kMaxSendTotal = 65535;  // mactcp-reference 4
 // sendmsg calls per pump: bounds the time one busy stream holds the emulation thread.
 constexpr int kMaxSendsPerPump = 64;
 
-// Walks the WDS: entries until a zero length, each entry and each buffer inside RAM. Any
-// number of entries; since every entry adds at least one byte, the walk ends after at most
-// 65,536 entries (a longer list is invalidLength).
+// The WDS as pieces: any number of entries (every entry adds at least one byte, so the walk
+// ends after at most 65,536 of them: a longer list is invalidLength), at least one byte.
 std::variant<int16_t, std::vector<RingPiece>> read_wds(const GuestMemory &memory, uint32_t wds) {
-    if (wds == 0) return err::invalidWDS;
     std::vector<RingPiece> pieces;
-    uint32_t total = 0;
-    for (uint64_t entry = wds;; entry += E::size) {
-        if (entry > UINT32_MAX) return err::invalidWDS;
-        const auto length = memory.read16(static_cast<uint32_t>(entry));
-        if (!length) return err::invalidWDS;
-        if (*length == 0) break;
-        const auto ptr = memory.read32(static_cast<uint32_t>(entry) + E::ptr.offset);
-        if (!ptr || !memory.contains(*ptr, *length)) return err::invalidWDS;
-        total += *length;
-        if (total > kMaxSendTotal) return err::invalidLength;
-        pieces.push_back({*ptr, *length});
-    }
+    uint64_t total = 0;
+    const int16_t result = walk_wds(memory, wds, {.max_total = kMaxSendTotal}, total,
+                                    [&](uint32_t address, uint16_t length) { pieces.push_back({address, length}); });
+    if (result != err::noErr) return result;
     if (total == 0) return err::invalidLength;
     return pieces;
 }
-
 
 }  // namespace
 
@@ -133,9 +123,7 @@ void TcpService::push_sends(TcpStream &stream, Outbox &out) {
         if (sent.would_block()) break;
         if (!sent.ok() || sent.bytes == 0) {
             // The peer reset the connection (EPIPE, ECONNRESET) or the host gave up on it.
-            const int16_t result = mactcp_result_for(
-                boost::system::error_code(sent.ok() ? EPIPE : sent.error, boost::system::system_category()),
-                HostOperation::send, core_->log());
+            const int16_t result = mactcp_result_for_errno(sent.ok() ? EPIPE : sent.error, HostOperation::send, core_->log());
             terminate(stream, termin_reason::remoteAbort, result, out);
             return;
         }

@@ -26,16 +26,6 @@ TcpService::TcpService(DriverCore &core, const HostNetworkInfo &network)
 
 TcpService::~TcpService() = default;
 
-void Outbox::flush() {
-    // Actions may add nothing to this outbox (re-entrant calls use their own), but take them
-    // out first anyway so that a throw-free, re-entrant flush sees a consistent vector.
-    while (!actions_.empty()) {
-        std::vector<std::function<void()>> now;
-        now.swap(actions_);
-        for (auto &action : now) action();
-    }
-}
-
 Outcome TcpService::handle(Call &call) {
     const auto cs = static_cast<CsCode>(call.cs_code);
     // 33 is only a commented-out "active open with data" in one third-party unit, 44..49 are

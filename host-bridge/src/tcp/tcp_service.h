@@ -21,6 +21,7 @@
 
 #include "driver/call.h"
 #include "driver/driver_core.h"
+#include "driver/outbox.h"
 #include "ip/host_network_info.h"
 #include "net/event_router.h"
 #include "tcp/listen_config.h"
@@ -35,19 +36,6 @@ class TlsUpstream;
 }
 
 namespace mtb {
-
-// Guest-visible effects (completions, ASRs) collected while stream state is being changed and
-// run only afterwards: a completion routine or ASR may re-enter the service (new calls, even
-// TCPRelease of this very stream), so no reference into the stream table may live across one.
-class Outbox {
-public:
-    void add(std::function<void()> action) { actions_.push_back(std::move(action)); }
-    void flush();
-    ~Outbox() { flush(); }
-
-private:
-    std::vector<std::function<void()>> actions_;
-};
 
 class TcpService final : public Service, public net::SocketClient {
 public:

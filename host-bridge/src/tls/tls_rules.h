@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "driver/outgoing_policy.h"
+#include "policy/outgoing_policy.h"
 
 namespace mtb::tls {
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
-// Receiving: the network thread waits for readability and posts an event; the emulation thread
-// then takes datagrams from the socket straight into the stream's receive buffer, never more
-// than it has room for, and hands them to pending reads (or raises UDPDataArrival).
+// Receiving: a socket's Event{ready} (net/host_io.h) says it is readable or has ICMP errors
+// queued; the emulation thread then takes datagrams from the socket straight into the stream's
+// receive buffer, never more than it has room for, and hands them to pending reads (or raises
+// UDPDataArrival).
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -10,9 +11,10 @@
 #include "driver/mactcp_codes.h"
 #include "driver/scratch_layout.h"
 #include "guest/pb_layout.h"
+#include "net/host_errors.h"
+#include "net/ipv4_text.h"
 #include "udp/icmp_report.h"
 #include "udp/udp_service.h"
-#include "udp/udp_socket.h"
 
 namespace mtb {
 
@@ -20,8 +22,8 @@ namespace L = layout::udp;
 
 namespace {
 
-// Datagrams taken per readiness event, so a flood cannot hold the emulation thread; the wait
-// is re-armed and completes at once while more are queued.
+// Datagrams taken per readiness event, so a flood cannot hold the emulation thread; the rest
+// is taken at the next interrupt (the socket stays flagged readable, so no new event comes).
 constexpr int kDrainBudget = 256;
 
 // UDPRead timeouts below the documented 2-second minimum (clients pass 1) are raised to it,
@@ -52,12 +54,8 @@ Outcome UdpService::read(Call &call, UdpStream &stream, bool multi) {
     if (!stream.queued.empty() && stream.reads.empty()) {
         const Datagram datagram = stream.queued.front();
         stream.queued.pop_front();
-        if (datagram.length != 0)
-            stream.handed_out.emplace(datagram.address, datagram);
-        else
-            ++stream.zero_length_handed_out;
-        stream.data_arrival_armed = true;
-        write_read_outputs(call.pb, stream, datagram, multi);
+        hand_out(stream, datagram);
+        write_read_outputs(call.pb, zero_length_pointer(stream), datagram, multi);
         return err::noErr;
     }
     const uint16_t timeout = call.pb.get(L::receive::timeOut);
@@ -81,10 +79,37 @@ void UdpService::on_read_timeout(uint32_t stream_ptr, uint64_t serial, RequestId
     core_->complete(request, err::commandTimeout);
 }
 
-void UdpService::write_read_outputs(const ParamBlock &pb, UdpStream &stream, const Datagram &datagram, bool multi) {
+// A datagram read: the guest owns its bytes until UDPBfrReturn; the next arrival may raise
+// UDPDataArrival again.
+void UdpService::hand_out(UdpStream &stream, const Datagram &datagram) {
+    if (datagram.length != 0)
+        stream.handed_out.emplace(datagram.address, datagram);
+    else
+        ++stream.zero_length_handed_out;
+    stream.data_arrival_armed = true;
+}
+
+// A datagram handed to a read whose request ended (KillIO, a release, a timeout) before its
+// completion ran: it goes back to the head of the queue, for the next read.
+void UdpService::give_back(uint32_t stream_ptr, uint64_t serial, const Datagram &datagram) {
+    UdpStream *stream = find(stream_ptr, serial);
+    if (stream == nullptr) return;
+    if (datagram.length != 0) {
+        if (stream->handed_out.erase(datagram.address) == 0) return;
+    } else {
+        if (stream->zero_length_handed_out == 0) return;
+        --stream->zero_length_handed_out;
+    }
+    stream->queued.push_front(datagram);
+    Outbox out;
+    serve_reads(*stream, out);
+}
+
+void UdpService::write_read_outputs(const ParamBlock &pb, uint32_t zero_length_pointer, const Datagram &datagram,
+                                    bool multi) {
     pb.set(L::receive::remoteHost, datagram.remote_host);
     pb.set(L::receive::remotePort, datagram.remote_port);
-    pb.set(L::receive::rcvBuff, datagram.length != 0 ? datagram.address : zero_length_pointer(stream));
+    pb.set(L::receive::rcvBuff, datagram.length != 0 ? datagram.address : zero_length_pointer);
     pb.set(L::receive::rcvBuffLen, static_cast<uint16_t>(datagram.length));
     if (multi) {  // bytes 52..57: UDPMultiRead's block only (DriverCore gives others 52 bytes)
         pb.set(L::receive::destHost, datagram.local_host != 0 ? datagram.local_host : network_->address);
@@ -110,50 +135,60 @@ Outcome UdpService::bfr_return(Call &call, UdpStream &stream) {
     return err::invalidBufPtr;
 }
 
-void UdpService::arm_wait(UdpStream &stream, const std::shared_ptr<HostUdpSocket> &socket) {
-    if (socket->waiting) return;
-    socket->waiting = true;
-    core_->net().post([this, socket, stream_ptr = stream.stream_ptr, serial = stream.serial] {
-        socket->waiter.async_wait(boost::asio::posix::descriptor_base::wait_read,
-                                  [this, weak = std::weak_ptr<HostUdpSocket>(socket), stream_ptr,
-                                   serial](const boost::system::error_code &ec) {
-                                      if (ec) return;  // closed: the stream is gone
-                                      core_->post_event([this, weak, stream_ptr, serial] {
-                                          on_readable(stream_ptr, serial, weak);
-                                      });
-                                  });
-    });
+void UdpService::on_socket_event(const net::Event &event) {
+    if (event.kind != net::Event::Kind::ready) return;
+    const auto owner = by_socket_.find(event.socket);
+    if (owner == by_socket_.end()) return;
+    UdpStream *stream = find(owner->second);
+    HostUdpSocket *socket = stream != nullptr ? socket_of(*stream, event.socket) : nullptr;
+    if (socket == nullptr) return;
+    Outbox out;
+    on_ready(*stream, *socket, event.flags, out);
 }
 
-void UdpService::on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr<HostUdpSocket> weak) {
-    // Only a socket the live stream still owns may be used: a released stream's descriptor may
-    // already be closed (and its number reused) by the network thread.
-    const std::shared_ptr<HostUdpSocket> socket = weak.lock();
-    UdpStream *stream = find(stream_ptr, serial);
-    if (!socket || stream == nullptr ||
-        std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
-        return;
-    socket->waiting = false;
-    // A wake-up with no datagram is the error queue's (POLLERR) or spurious: look there too.
-    if (drain(*stream, *socket) == 0) socket->errors_queued = true;
-    if (socket->errors_queued) {
-        socket->errors_queued = false;
-        report_icmp_errors(stream_ptr, serial, *socket);  // may run ASRs
-        stream = find(stream_ptr, serial);
-        if (stream == nullptr || std::find(stream->sockets.begin(), stream->sockets.end(), socket) == stream->sockets.end())
-            return;
+HostUdpSocket *UdpService::socket_of(UdpStream &stream, net::SocketId id) {
+    for (HostUdpSocket &socket : stream.sockets)
+        if (socket.id == id) return &socket;
+    return nullptr;
+}
+
+// `flags`: the socket's recorded readiness. A syscall runs only when they say it can succeed:
+// receive_from while readable, the error queue while an error is flagged (or a send consumed
+// an error's notice). Guest-visible effects go to `out` (driver/outbox.h).
+void UdpService::on_ready(UdpStream &stream, HostUdpSocket &socket, uint8_t flags, Outbox &out) {
+    if ((flags & net::ready::readable) && drain(stream, socket) >= kDrainBudget) schedule_drain(stream);
+    if ((flags & net::ready::error) || socket.errors_queued) {
+        socket.errors_queued = false;
+        report_icmp_errors(stream, socket, out);
     }
-    arm_wait(*stream, socket);
-    serve_reads(stream_ptr, serial);
+    serve_reads(stream, out);
+}
+
+// A drain that stopped at its budget goes on at the next interrupt, with every socket of the
+// stream still flagged readable.
+void UdpService::schedule_drain(UdpStream &stream) {
+    if (stream.drain_scheduled) return;
+    stream.drain_scheduled = true;
+    core_->schedule(std::chrono::microseconds(0), [this, stream_ptr = stream.stream_ptr, serial = stream.serial] {
+        UdpStream *stream = find(stream_ptr, serial);
+        if (stream == nullptr) return;
+        stream->drain_scheduled = false;
+        Outbox out;
+        for (HostUdpSocket &socket : stream->sockets) {
+            const uint8_t flags = core_->io().readiness(socket.id);
+            if (flags & net::ready::readable) on_ready(*stream, socket, net::ready::readable, out);
+        }
+    });
 }
 
 // One recvmsg per datagram, straight into the largest free extent of the receive buffer, then
 // claimed at its real length. A datagram that does not fit is dropped, as a network would drop
 // it, never written past the buffer: the reference implies the drop (7.8), and leaving it queued
 // on the host would hand the app stale datagrams later. A filtered datagram's bytes land in free
-// buffer space the guest does not see. Returns the number of datagrams taken (stored or dropped).
+// buffer space the guest does not see. Returns the number of receive_from calls made: the
+// budget when it stopped there with the socket possibly still readable.
 int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
-    int taken = 0;
+    net::HostIo &io = core_->io();
     // Every recvmsg counts against the budget, errors too: a flood of ICMP errors must not
     // hold the emulation thread either.
     for (int attempt = 0; attempt < kDrainBudget; ++attempt) {
@@ -164,25 +199,24 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
             if (auto writable = core_->memory().writable(gap.address, gap.size)) span.emplace(std::move(*writable));
         }
         const std::span<uint8_t> into = span ? std::span<uint8_t>(span->data(), span->size()) : std::span<uint8_t>();
-        const udp_socket::Arrival arrival = udp_socket::take(socket.fd, into);
+        const net::Datagram arrival = io.receive_from(socket.id, into, false);
         // What the kernel wrote into guest RAM, stored or not (the trace records every write).
         if (span) {
             const std::size_t written = arrival.length > 0 ? static_cast<std::size_t>(arrival.length) : 0;
             span->commit(static_cast<uint32_t>(std::min(written, into.size())));
         }
         if (arrival.length < 0) {
-            if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return taken;
-            if (udp_socket::is_icmp_error(arrival.error)) {
+            if (arrival.error == EAGAIN || arrival.error == EWOULDBLOCK) return attempt;
+            if (is_icmp_notice(arrival.error)) {
                 socket.errors_queued = true;  // reported from the error queue
                 continue;
             }
             if (arrival.error == EINTR) continue;
             core_->log().error("UDP stream 0x{:08x}: receive failed, errno {}", stream.stream_ptr, arrival.error);
-            return taken;
+            return attempt;
         }
-        ++taken;
         const auto length = static_cast<uint32_t>(arrival.length);
-        if (!accept_from_anyone_ && !is_loopback(arrival.remote_host) && !stream.contacted.count(arrival.remote_host))
+        if (!accept_from_anyone_ && !is_loopback(arrival.from.host) && !stream.contacted.count(arrival.from.host))
             note_drop(stream, socket, arrival, stream.dropped_filtered, "from a host the stream never wrote to (ipplisten)");
         else if (length > stream.area.length())
             note_drop(stream, socket, arrival, stream.dropped_too_big, "larger than the whole receive buffer");
@@ -193,10 +227,10 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
         else
             store(stream, socket, arrival, gap.address);
     }
-    return taken;
+    return kDrainBudget;
 }
 
-void UdpService::store(UdpStream &stream, HostUdpSocket &socket, const udp_socket::Arrival &arrival, uint32_t at) {
+void UdpService::store(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &arrival, uint32_t at) {
     Datagram datagram;
     datagram.length = static_cast<uint32_t>(arrival.length);
     if (datagram.length != 0) {
@@ -204,76 +238,71 @@ void UdpService::store(UdpStream &stream, HostUdpSocket &socket, const udp_socke
         datagram.address = at;
         if (core_->trace().enabled()) core_->trace().data("to_guest", stream.stream_ptr, datagram.length);
     }
-    datagram.remote_host = arrival.remote_host;
-    datagram.remote_port = arrival.remote_port;
+    datagram.remote_host = arrival.from.host;
+    datagram.remote_port = arrival.from.port;
     datagram.local_host = arrival.local_host;
     datagram.local_port = socket.port;
     stream.queued.push_back(datagram);
     ++stream.received;
 }
 
-void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const udp_socket::Arrival &dropped,
+void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &dropped,
                            uint64_t &counter, const char *why) {
     ++counter;
     const LogLevel level = is_power_of_ten(counter) ? LogLevel::warning : LogLevel::info;
-    core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}.{}.{}.{}:{}: {} ({} so far)",
-                     stream.stream_ptr, socket.port, dropped.length, dropped.remote_host >> 24,
-                     (dropped.remote_host >> 16) & 255, (dropped.remote_host >> 8) & 255, dropped.remote_host & 255,
-                     dropped.remote_port, why, counter);
+    core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}:{}: {} ({} so far)",
+                     stream.stream_ptr, socket.port, dropped.length, format_ipv4(dropped.from.host), dropped.from.port, why,
+                     counter);
 }
 
 // Port unreachable and friends, queued on the socket by IP_RECVERR, become UDPICMPReceived.
-void UdpService::report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUdpSocket &socket) {
+void UdpService::report_icmp_errors(UdpStream &stream, HostUdpSocket &socket, Outbox &out) {
     for (int taken = 0; taken < kDrainBudget; ++taken) {
-        const auto error = udp_socket::take_error(socket.fd);
+        const auto error = core_->io().take_error(socket.id);
         if (!error) return;
         if (error->origin != 2 /* SO_EE_ORIGIN_ICMP */) continue;
         const auto type = report_type_for(error->type, error->code);
         if (!type) continue;
         IcmpReport report;
-        report.stream = stream_ptr;
+        report.stream = stream.stream_ptr;
         report.local_host = network_->address;
         report.local_port = socket.port;
-        report.remote_host = error->remote_host;
-        report.remote_port = error->remote_port;
+        report.remote_host = error->offender.host;
+        report.remote_port = error->offender.port;
         report.report_type = *type;
         // parmProblem: the offending byte's offset in the IP header (ICMP's pointer field).
         if (*type == icmp_report_type::parmProblem) report.optional_info = static_cast<uint16_t>(error->info >> 24);
-        core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}.{}.{}.{}:{}", stream_ptr, error->type,
-                          error->code, report.remote_host >> 24, (report.remote_host >> 16) & 255,
-                          (report.remote_host >> 8) & 255, report.remote_host & 255, report.remote_port);
-        call_asr(stream_ptr, serial, udp_event::icmpReceived, &report);
-        if (find(stream_ptr, serial) == nullptr) return;  // released from inside the ASR
+        core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}:{}", stream.stream_ptr, error->type,
+                          error->code, format_ipv4(report.remote_host), report.remote_port);
+        queue_asr(stream, udp_event::icmpReceived, &report, out);
     }
 }
 
 // Hands queued datagrams to pending reads, oldest first; with none pending, raises
 // UDPDataArrival once until a read completes again (edge triggered, like TCP's).
-// Every completion and ASR may run guest code that calls us again, so the stream is looked up
-// afresh after each.
-void UdpService::serve_reads(uint32_t stream_ptr, uint64_t serial) {
+void UdpService::serve_reads(UdpStream &stream, Outbox &out) {
     for (;;) {
-        UdpStream *stream = find(stream_ptr, serial);
-        if (stream == nullptr) return;
-        while (!stream->reads.empty() && !core_->is_pending(stream->reads.front().request)) stream->reads.pop_front();
-        if (stream->queued.empty()) return;
-        if (stream->reads.empty()) {
-            if (!stream->data_arrival_armed || stream->notify_proc == 0) return;
-            stream->data_arrival_armed = false;
-            call_asr(stream_ptr, serial, udp_event::dataArrival, nullptr);
-            continue;
+        while (!stream.reads.empty() && !core_->is_pending(stream.reads.front().request)) stream.reads.pop_front();
+        if (stream.queued.empty()) return;
+        if (stream.reads.empty()) {
+            if (stream.data_arrival_armed && stream.notify_proc != 0) {
+                stream.data_arrival_armed = false;
+                queue_asr(stream, udp_event::dataArrival, nullptr, out);
+            }
+            return;
         }
-        const PendingRead read = stream->reads.front();
-        stream->reads.pop_front();
-        const Datagram datagram = stream->queued.front();
-        stream->queued.pop_front();
-        if (datagram.length != 0)
-            stream->handed_out.emplace(datagram.address, datagram);
-        else
-            ++stream->zero_length_handed_out;
-        stream->data_arrival_armed = true;
-        core_->complete(read.request, err::noErr, [this, stream, &datagram, &read](const ParamBlock &pb) {
-            write_read_outputs(pb, *stream, datagram, read.multi);
+        const PendingRead read = stream.reads.front();
+        stream.reads.pop_front();
+        const Datagram datagram = stream.queued.front();
+        stream.queued.pop_front();
+        hand_out(stream, datagram);
+        out.add([this, stream_ptr = stream.stream_ptr, serial = stream.serial, zero = zero_length_pointer(stream), read,
+                 datagram] {
+            // By value: a completion deferred to the next drain runs after this action is gone.
+            const auto outputs = [this, zero, datagram, multi = read.multi](const ParamBlock &pb) {
+                write_read_outputs(pb, zero, datagram, multi);
+            };
+            if (!core_->complete(read.request, err::noErr, outputs)) give_back(stream_ptr, serial, datagram);
         });
     }
 }
@@ -282,24 +311,25 @@ void UdpService::serve_reads(uint32_t stream_ptr, uint64_t serial) {
 // argument is never NIL: one client dereferences it for every event (client-call-sequences
 // 5.8), so events other than ICMP get a report holding the stream and its local address with
 // every other field 0 (the reference suggests 0 for them; the value is unconfirmed).
-void UdpService::call_asr(uint32_t stream_ptr, uint64_t serial, uint16_t event, const IcmpReport *icmp) {
-    const UdpStream *stream = find(stream_ptr, serial);
-    if (stream == nullptr || stream->notify_proc == 0) return;
+void UdpService::queue_asr(const UdpStream &stream, uint16_t event, const IcmpReport *icmp, Outbox &out) {
+    if (stream.notify_proc == 0) return;
     IcmpReport report;
     if (icmp != nullptr) {
         report = *icmp;
     } else {
-        report.stream = stream_ptr;
+        report.stream = stream.stream_ptr;
         report.local_host = network_->address;
-        report.local_port = stream->first_port;
+        report.local_port = stream.first_port;
     }
-    core_->deliver([this, report, event, routine = stream->notify_proc, user_data = stream->user_data, a5 = stream->a5] {
-        GuestCallbacks &callbacks = core_->callbacks();
-        if (!callbacks.has_driver()) return;
-        const uint32_t record = callbacks.scratch() + scratch::icmpReport;
-        // Written just before the call: the record is shared and valid only during it.
-        write_icmp_report(core_->memory(), record, report);
-        callbacks.udp_asr(core_->memory(), routine, report.stream, event, user_data, record, a5);
+    out.add([this, report, event, routine = stream.notify_proc, user_data = stream.user_data, a5 = stream.a5] {
+        core_->deliver([this, report, event, routine, user_data, a5] {
+            GuestCallbacks &callbacks = core_->callbacks();
+            if (!callbacks.has_driver()) return;
+            const uint32_t record = callbacks.scratch() + scratch::icmpReport;
+            // Written just before the call: the record is shared and valid only during it.
+            write_icmp_report(core_->memory(), record, report);
+            callbacks.udp_asr(core_->memory(), routine, report.stream, event, user_data, record, a5);
+        });
     });
 }
 

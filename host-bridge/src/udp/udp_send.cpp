@@ -6,70 +6,40 @@
 
 #include <array>
 #include <cerrno>
+#include <cstring>
 
 #include "dnr/ipv6_mapping_pool.h"
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
+#include "guest/wds.h"
+#include "net/host_errors.h"
+#include "net/ipv4_text.h"
 #include "udp/udp_service.h"
-#include "udp/udp_socket.h"
 
 namespace mtb {
 
 namespace L = layout::udp;
-namespace E = layout::data_entry;
 
 namespace {
 
 constexpr uint32_t kMaxWdsEntries = 6;         // mactcp-reference 4: more ⇒ invalidWDS
 constexpr uint32_t kMaxUdpPayload = 65535 - 28;  // what one IPv4 datagram can carry
 
-int16_t result_for_send_error(int error, Logger &log, uint32_t host, uint16_t port) {
-    switch (error) {
-    case 0: return err::noErr;
-    // The host's send queue is full: the reference's "too many UDP datagrams queued".
-    case EAGAIN:
-    case ENOBUFS:
-    case ENOMEM: return err::insufficientResources;
-    case EMSGSIZE: return err::ipNoFragMemErr;
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-    case EACCES:
-    case EPERM:
-    case EINVAL:
-    case EADDRNOTAVAIL: return err::ipRouteErr;
-    default:
-        log.error("UDP send to {}.{}.{}.{}:{} failed, errno {}", host >> 24, (host >> 16) & 255, (host >> 8) & 255,
-                  host & 255, port, error);
-        return err::ipRouteErr;
-    }
-}
-
 }  // namespace
 
 Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     const ParamBlock &pb = call.pb;
     GuestMemory &memory = core_->memory();
-    const uint32_t wds = pb.get(L::send::wdsPtr);
-    if (wds == 0) return err::invalidWDS;
-
-    // The WDS: entries until a zero length (only its 2-byte length word is read), at most six.
+    // The WDS: at most six entries, gathered straight from guest RAM (sendmsg only reads).
     std::array<iovec, kMaxWdsEntries> parts{};
     uint32_t count = 0;
     uint64_t total = 0;
-    for (uint32_t index = 0;; ++index) {
-        const uint64_t entry = uint64_t{wds} + uint64_t{index} * E::size;
-        if (entry > UINT32_MAX) return err::invalidWDS;
-        const auto length = memory.read16(static_cast<uint32_t>(entry) + E::length.offset);
-        if (!length) return err::invalidWDS;
-        if (*length == 0) break;
-        if (index == kMaxWdsEntries) return err::invalidWDS;
-        const auto pointer = memory.read32(static_cast<uint32_t>(entry) + E::ptr.offset);
-        if (!pointer) return err::invalidWDS;
-        const auto bytes = memory.bytes(*pointer, *length);
-        if (!bytes) return err::invalidWDS;
-        parts[count++] = iovec{const_cast<uint8_t *>(bytes->data()), bytes->size()};  // sendmsg only reads
-        total += *length;
-    }
+    const auto gather = [&](uint32_t address, uint16_t length) {
+        const auto bytes = memory.bytes(address, length);  // inside RAM: the walker checked
+        parts[count++] = iovec{const_cast<uint8_t *>(bytes->data()), bytes->size()};
+    };
+    const int16_t walked = walk_wds(memory, pb.get(L::send::wdsPtr), {.max_entries = kMaxWdsEntries}, total, gather);
+    if (walked != err::noErr) return walked;
     // The Guide's limit is 8,192 bytes, its result list says invalidLength above 65,535; what
     // lies between is sent when IPv4 can carry it, else it is the fragmentation pool's error.
     if (total > 65535) return err::invalidLength;
@@ -81,7 +51,7 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     uint16_t port = stream.first_port;
     if (multi && pb.get(L::send::localPort) != 0) port = pb.get(L::send::localPort);
     if (port < stream.first_port || port > stream.last_port) return err::connectionDoesntExist;
-    HostUdpSocket &socket = *stream.sockets.at(port - stream.first_port);
+    HostUdpSocket &socket = stream.sockets.at(port - stream.first_port);
 
     const uint32_t host = pb.get(L::send::remoteHost);
     const uint16_t remote_port = pb.get(L::send::remotePort);
@@ -89,36 +59,39 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     if (host == 0 || remote_port == 0) return err::ipRouteErr;
     if (dnr::Ipv6MappingPool::in_pool(host)) {
         // The DNR's stand-in for an IPv6-only host: IPv6 datagrams are not available yet.
-        core_->log().warning("UDPWrite to {}.{}.{}.{}: a stand-in for an IPv6-only host; IPv6 is not available in "
-                             "this build yet",
-                             host >> 24, (host >> 16) & 255, (host >> 8) & 255, host & 255);
+        core_->log().warning("UDPWrite to {}: a stand-in for an IPv6-only host; IPv6 is not available in this build yet",
+                             format_ipv4(host));
         return err::ipRouteErr;
     }
     if (!core_->outgoing().allows(host)) {
-        core_->log().warning("UDPWrite to {}.{}.{}.{}:{} refused by ippallow", host >> 24, (host >> 16) & 255,
-                             (host >> 8) & 255, host & 255, remote_port);
+        core_->log().warning("UDPWrite to {}:{} refused by ippallow", format_ipv4(host), remote_port);
         return err::ipRouteErr;
     }
 
     // Checksum flag 0: send with a zero checksum field (SO_NO_CHECK) where the host allows it.
-    const int checksum_off = pb.get(L::send::checkSum) == 0 ? 1 : 0;
+    net::HostIo &io = core_->io();
+    const bool checksum_off = pb.get(L::send::checkSum) == 0;
     if (socket.checksum_off != checksum_off) {
-        if (udp_socket::set_no_checksum(socket.fd, checksum_off != 0))
+        if (io.set_option(socket.id, net::Option::no_checksum, checksum_off) == 0)
             socket.checksum_off = checksum_off;
         else
             core_->log().debug("UDPWrite: the host cannot send without checksums; sending with one");
     }
 
     const std::span<const iovec> gathered(parts.data(), count);
-    int error = udp_socket::send(socket.fd, gathered, host, remote_port);
+    int error = io.send_to(socket.id, gathered, {host, remote_port});
     // An error an earlier datagram's ICMP message left on the socket belongs to that datagram,
     // reported from the error queue (flagged here: this send consumed its notice), not to this one.
-    if (udp_socket::is_icmp_error(error)) {
+    if (is_icmp_notice(error)) {
         socket.errors_queued = true;
-        error = udp_socket::send(socket.fd, gathered, host, remote_port);
+        error = io.send_to(socket.id, gathered, {host, remote_port});
     }
-    const int16_t result = result_for_send_error(error, core_->log(), host, remote_port);
-    if (result != err::noErr) return result;
+    if (error != 0) {
+        const int16_t result = mactcp_result_for_errno(error, HostOperation::datagram, core_->log());
+        core_->log().info("UDPWrite to {}:{}: {} -> {}", format_ipv4(host), remote_port, std::strerror(error),
+                          result_name(result));
+        return result;
+    }
     if (core_->trace().enabled()) core_->trace().data("to_host", stream.stream_ptr, static_cast<uint32_t>(total));
     stream.contacted.insert(host);
     ++stream.sent;

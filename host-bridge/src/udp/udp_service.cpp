@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <iterator>
+#include <optional>
 #include <utility>
 
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
-#include "udp/udp_socket.h"
+#include "net/host_errors.h"
 
 namespace mtb {
 
@@ -31,26 +33,49 @@ constexpr uint16_t kRipPort = 520;
 // under 1 ms of CPU. Wider ranges are answered insufficientResources.
 constexpr uint32_t kMaxMultiCreatePorts = 64;
 
+// The host's refusals are logged; the table answers (and logs errors it does not know).
 int16_t result_for_bind_error(int error, uint16_t port, Logger &log) {
-    switch (error) {
-    case EADDRINUSE:
-        return err::duplicateSocket;
-    case EACCES:
-    case EPERM:
-        // Ports below 1024 need privileges on most hosts; ippportmap covers TCP listens only.
+    const int16_t result = mactcp_result_for_errno(error, HostOperation::bind, log);
+    if (error == EACCES || error == EPERM)  // ippportmap covers TCP listens only
         log.warning("UDP port {}: the host refuses to bind it (privileged port?)", port);
-        return err::duplicateSocket;
-    case EMFILE:
-    case ENFILE:
-    case ENOBUFS:
-    case ENOMEM:
+    else if (result == err::insufficientResources)
         log.warning("UDP port {}: out of host sockets", port);
-        return err::insufficientResources;
-    default:
-        log.error("UDP port {}: bind failed, errno {}", port, error);
-        return err::duplicateSocket;
-    }
+    else if (error != EADDRINUSE)
+        log.warning("UDP port {}: cannot bind it: {} -> {}", port, std::strerror(error), result_name(result));
+    return result;
 }
+
+struct Bound {
+    net::SocketId id = net::kNoSocket;
+    int error = 0;
+    uint16_t port = 0;  // the bound port (the kernel's choice when asked for 0)
+};
+
+// A socket bound to `address` (0 = every local address) on `port` (0 = any free port), with
+// ICMP errors queued (IP_RECVERR), arrival addresses reported (IP_PKTINFO) and broadcasts
+// allowed (MacTCP sends them freely).
+Bound open_bound(net::HostIo &io, uint32_t address, uint16_t port) {
+    const net::Opened opened = io.open(net::SocketKind::udp);
+    if (opened.id == net::kNoSocket) return {net::kNoSocket, opened.error, 0};
+    const net::SocketId id = opened.id;
+    io.set_option(id, net::Option::receive_errors, true);
+    io.set_option(id, net::Option::packet_info, true);
+    // A released stream's port may be taken again at once: SO_REUSEADDR (UdpService refuses
+    // duplicates among its own streams itself; other host sockets still refuse us unless they
+    // share too). For port 0 it is set after binding, or the kernel could pick a port another
+    // SO_REUSEADDR socket holds.
+    if (port != 0) io.set_option(id, net::Option::reuse_address, true);
+    io.set_option(id, net::Option::broadcast, true);
+    const int error = io.bind(id, {address, port});
+    const auto local = error == 0 ? io.local_endpoint(id) : std::nullopt;
+    if (!local) {
+        io.close(id, false);
+        return {net::kNoSocket, error != 0 ? error : EINVAL, 0};
+    }
+    if (port == 0) io.set_option(id, net::Option::reuse_address, true);
+    return {id, 0, local->port};
+}
+
 }  // namespace
 
 UdpService::UdpService(DriverCore &core, const HostNetworkInfo &network) : core_(&core), network_(&network) {
@@ -143,11 +168,12 @@ Outcome UdpService::create(Call &call, bool multi) {
     if (first != 0 && port_taken(first, last)) return err::duplicateSocket;
 
     const uint32_t address = multi ? core_->listen().address() : 0;
-    std::vector<udp_socket::Opened> opened;
+    net::HostIo &io = core_->io();
+    std::vector<Bound> opened;
     for (uint32_t port = first; port <= last; ++port) {
-        const udp_socket::Opened socket = udp_socket::open_bound(address, static_cast<uint16_t>(port));
-        if (socket.fd < 0) {
-            for (const auto &done : opened) udp_socket::close_fd(done.fd);
+        const Bound socket = open_bound(io, address, static_cast<uint16_t>(port));
+        if (socket.id == net::kNoSocket) {
+            for (const Bound &done : opened) io.close(done.id, false);
             return result_for_bind_error(socket.error, static_cast<uint16_t>(port), core_->log());
         }
         opened.push_back(socket);
@@ -161,9 +187,11 @@ Outcome UdpService::create(Call &call, bool multi) {
     stream.a5 = call.a5;
     stream.first_port = opened.front().port;
     stream.last_port = opened.back().port;
-    for (const auto &socket : opened)
-        stream.sockets.push_back(std::make_shared<HostUdpSocket>(core_->net().context(), socket.fd, socket.port));
-    for (const auto &socket : stream.sockets) arm_wait(stream, socket);
+    for (const Bound &socket : opened) {
+        stream.sockets.push_back(HostUdpSocket{socket.id, socket.port});
+        by_socket_[socket.id] = buffer;
+        core_->router().route(socket.id, *this);
+    }
 
     pb.set(L::stream, buffer);
     pb.set(L::create::localPort, stream.first_port);
@@ -186,9 +214,10 @@ Outcome UdpService::release(Call &call, UdpStream &stream) {
                           stream_ptr, stream.received, stream.sent, stream.dropped_full, stream.dropped_too_big,
                           stream.dropped_filtered);
     }
+    Outbox out;  // the completions run once the stream is gone: their routines may call us again
+    for (RequestId request : reads) out.add([this, request] { core_->complete(request, err::connectionTerminated); });
     close_sockets(stream);
-    streams_.erase(stream_ptr);  // before any completion: its routine may call us again
-    for (RequestId request : reads) core_->complete(request, err::connectionTerminated);
+    streams_.erase(stream_ptr);
     return err::noErr;
 }
 
@@ -214,14 +243,12 @@ Outcome UdpService::max_mtu(Call &call) {
     return err::noErr;
 }
 
-// The network thread owns the descriptors' waits and closes them; the stream forgets them first,
-// so the emulation thread can no longer use a descriptor number the kernel may hand out again.
+// The stream forgets its sockets first: events still on their way for them are dropped.
 void UdpService::close_sockets(UdpStream &stream) {
-    for (auto &socket : stream.sockets) {
-        core_->net().post([socket] {
-            boost::system::error_code ignored;
-            socket->waiter.close(ignored);
-        });
+    for (const HostUdpSocket &socket : stream.sockets) {
+        core_->router().forget(socket.id);
+        by_socket_.erase(socket.id);
+        core_->io().close(socket.id, false);
     }
     stream.sockets.clear();
 }
@@ -229,6 +256,7 @@ void UdpService::close_sockets(UdpStream &stream) {
 void UdpService::reset() {
     for (auto &[stream_ptr, stream] : streams_) close_sockets(stream);
     streams_.clear();
+    by_socket_.clear();
 }
 
 }  // namespace mtb

@@ -4,22 +4,25 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
+#include <unordered_map>
 
 #include "driver/call.h"
 #include "driver/driver_core.h"
+#include "driver/outbox.h"
 #include "ip/host_network_info.h"
-#include "udp/udp_socket.h"
+#include "net/event_router.h"
 #include "udp/udp_stream.h"
 
 namespace mtb {
 
-class UdpService final : public Service {
+class UdpService final : public Service, public net::SocketClient {
 public:
     UdpService(DriverCore &core, const HostNetworkInfo &network);
     ~UdpService() override;
     Outcome handle(Call &call) override;
     void reset() override;
+    // One of the streams' sockets became readable or has an ICMP error queued (udp_receive.cpp).
+    void on_socket_event(const net::Event &event) override;
 
     // Largest UDP payload that avoids fragmentation towards `destination` (host byte order).
     uint16_t max_mtu_size(uint32_t destination) const;
@@ -43,23 +46,27 @@ private:
     // udp_receive.cpp: UDPRead, UDPMultiRead, UDPBfrReturn, arrivals and ASRs.
     Outcome read(Call &call, UdpStream &stream, bool multi);
     Outcome bfr_return(Call &call, UdpStream &stream);
-    void arm_wait(UdpStream &stream, const std::shared_ptr<HostUdpSocket> &socket);
-    void on_readable(uint32_t stream_ptr, uint64_t serial, std::weak_ptr<HostUdpSocket> socket);
+    void on_ready(UdpStream &stream, HostUdpSocket &socket, uint8_t flags, Outbox &out);
+    void schedule_drain(UdpStream &stream);
+    HostUdpSocket *socket_of(UdpStream &stream, net::SocketId id);
     int drain(UdpStream &stream, HostUdpSocket &socket);
-    void store(UdpStream &stream, HostUdpSocket &socket, const udp_socket::Arrival &arrival, uint32_t at);
-    void note_drop(UdpStream &stream, const HostUdpSocket &socket, const udp_socket::Arrival &dropped,
-                   uint64_t &counter, const char *why);
-    void report_icmp_errors(uint32_t stream_ptr, uint64_t serial, HostUdpSocket &socket);
-    void serve_reads(uint32_t stream_ptr, uint64_t serial);
+    void store(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &arrival, uint32_t at);
+    void note_drop(UdpStream &stream, const HostUdpSocket &socket, const net::Datagram &dropped, uint64_t &counter,
+                   const char *why);
+    void report_icmp_errors(UdpStream &stream, HostUdpSocket &socket, Outbox &out);
+    void serve_reads(UdpStream &stream, Outbox &out);
+    void hand_out(UdpStream &stream, const Datagram &datagram);
+    void give_back(uint32_t stream_ptr, uint64_t serial, const Datagram &datagram);
     void on_read_timeout(uint32_t stream_ptr, uint64_t serial, RequestId request);
-    void write_read_outputs(const ParamBlock &pb, UdpStream &stream, const Datagram &datagram, bool multi);
-    void call_asr(uint32_t stream_ptr, uint64_t serial, uint16_t event, const struct IcmpReport *report);
+    void write_read_outputs(const ParamBlock &pb, uint32_t zero_length_pointer, const Datagram &datagram, bool multi);
+    void queue_asr(const UdpStream &stream, uint16_t event, const struct IcmpReport *report, Outbox &out);
 
     DriverCore *core_;
     const HostNetworkInfo *network_;
     bool accept_from_anyone_ = false;  // `ipplisten` other than loopback
     uint64_t next_serial_ = 1;
     std::map<uint32_t, UdpStream> streams_;  // by StreamPtr (= receive buffer address)
+    std::unordered_map<net::SocketId, uint32_t> by_socket_;  // host socket -> StreamPtr
 };
 
 }  // namespace mtb

@@ -2,32 +2,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <memory>
 #include <unordered_set>
 #include <vector>
 
 #include "driver/request_table.h"
+#include "net/host_io.h"
 #include "udp/receive_area.h"
 
 namespace mtb {
 
-// A bound host UDP socket. The emulation thread does every recvmsg/sendmsg on `fd` (straight
-// between the socket and guest RAM); the network thread only waits on `waiter` and closes it.
-// `fd` stays valid until the network thread closes `waiter`, which happens only after the
-// stream has dropped its reference (see UdpService::close_sockets).
+// A bound host UDP socket, reached only through the core's HostIo (net/host_io.h). The
+// emulation thread does every receive_from/send_to on it, straight between the socket and guest
+// RAM; its readiness comes as Event{ready} routed to the UdpService.
 struct HostUdpSocket {
-    HostUdpSocket(boost::asio::io_context &io, int native, uint16_t local_port)
-        : waiter(io, native), fd(native), port(local_port) {}
-    boost::asio::posix::stream_descriptor waiter;  // network thread only
-    const int fd;
-    const uint16_t port;     // host byte order; the guest sees the same number
-    bool waiting = false;    // emulation thread: a readiness wait is armed
-    bool errors_queued = false;  // emulation thread: an ICMP error waits in the error queue
-    int checksum_off = 0;    // emulation thread: current SO_NO_CHECK setting
+    net::SocketId id = net::kNoSocket;
+    uint16_t port = 0;           // host byte order; the guest sees the same number
+    bool errors_queued = false;  // an ICMP error waits in the error queue (its notice was consumed)
+    bool checksum_off = false;   // current SO_NO_CHECK setting
 };
 
 // A datagram stored in the receive buffer (or a zero-length one, which takes no space).
@@ -57,7 +51,7 @@ struct UdpStream {
     uint16_t first_port = 0, last_port = 0;  // one port, or a UDPMultiCreate range
 
     // One socket per local port, in port order.
-    std::vector<std::shared_ptr<HostUdpSocket>> sockets;
+    std::vector<HostUdpSocket> sockets;
 
     ReceiveArea area;
     std::deque<Datagram> queued;               // arrived, not yet read
@@ -65,6 +59,7 @@ struct UdpStream {
     uint64_t zero_length_handed_out = 0;       // see UdpService::bfr_return
     std::deque<PendingRead> reads;             // oldest first
 
+    bool drain_scheduled = false;    // a drain stopped at its budget resumes at the next interrupt
     bool data_arrival_armed = true;  // UDPDataArrival is edge triggered (reset by a read)
     std::unordered_set<uint32_t> contacted;  // hosts written to (receive filter, ipplisten)
 

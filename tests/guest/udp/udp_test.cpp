@@ -114,33 +114,38 @@ TEST(Udp, BasicsToOurselvesAndToAHostPeer) {
     std::printf("%s(%.1f s)\n", result.output.c_str(), result.seconds);
 }
 
-// 10,000 datagrams each way (to ourselves, host to guest, guest to host) with sequence numbers.
-TEST(Udp, TenThousandDatagramsEachWayInOrder) {
-    constexpr uint32_t kCount = 10000, kBurst = 32;
+// `count` datagrams each way (to ourselves, host to guest, guest to host) with sequence numbers,
+// the host sending in bursts of `burst`.
+static void flood_each_way(uint32_t count, uint32_t burst) {
     std::atomic<UdpPeer *> self{nullptr};
     std::atomic<uint32_t> sent{0}, received{0}, bad{0};
     UdpPeer peer([&](const std::string &bytes, const sockaddr_in &from) {
         UdpPeer *me = self.load();
         if (me == nullptr || bytes.empty()) return;
         if (bytes == "A" || bytes == "a") {  // start, or the guest took the last burst
-            for (uint32_t i = 0; i < kBurst && sent < kCount; ++i) me->send(flood_datagram('H', sent++), from);
+            for (uint32_t i = 0; i < burst && sent < count; ++i) me->send(flood_datagram('H', sent++), from);
         } else if (bytes[0] == 'G') {
             if (bytes != flood_datagram('G', received)) ++bad;
             ++received;
-            if (received % kBurst == 0 || received == kCount) me->send("b", from);
+            if (received % burst == 0 || received == count) me->send("b", from);
         }
     });
     self = &peer;
     const auto result = run("udp_flood", {{"peer_port", std::to_string(peer.port())},
-                                          {"count", std::to_string(kCount)},
-                                          {"burst", std::to_string(kBurst)}},
+                                          {"count", std::to_string(count)},
+                                          {"burst", std::to_string(burst)}},
                             options(std::chrono::seconds(300)));
     EXPECT_NE(result.output.find(" 0 failed"), std::string::npos) << result.output;
-    EXPECT_EQ(sent.load(), kCount);
-    EXPECT_EQ(received.load(), kCount);
+    EXPECT_EQ(sent.load(), count);
+    EXPECT_EQ(received.load(), count);
     EXPECT_EQ(bad.load(), 0u);
-    std::printf("%s(%.1f s for %u datagrams each way)\n", result.output.c_str(), result.seconds, kCount);
+    std::printf("%s(%.1f s for %u datagrams each way)\n", result.output.c_str(), result.seconds, count);
 }
+
+TEST(Udp, TenThousandDatagramsEachWayInOrder) { flood_each_way(10000, 32); }
+
+// A slice of the flood small enough to keep as a recorded trace (tests/traces/udp_flood_slice).
+TEST(Udp, FloodSliceOfThirtyTwoDatagramsEachWay) { flood_each_way(32, 8); }
 
 // MacTCP Ping of 127.0.0.1; where the host forbids ICMP sockets the guest checks the logged
 // timeout result instead, and says so.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "driver/network_thread.h"
+#include "net/network_thread.h"
 
 #include <csignal>
 #include <pthread.h>

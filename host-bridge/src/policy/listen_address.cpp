@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "driver/listen_address.h"
+#include "policy/listen_address.h"
 
 #include <arpa/inet.h>
 
@@ -20,11 +20,6 @@ std::optional<std::string> ListenAddress::configure(std::string_view pref) {
         return "ipplisten '" + text + "' is not loopback, any or an IPv4 address; listening on loopback";
     address_ = ntohl(parsed.s_addr);
     return std::nullopt;
-}
-
-std::string format_ipv4(uint32_t a) {
-    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) +
-           "." + std::to_string(a & 255);
 }
 
 }  // namespace mtb

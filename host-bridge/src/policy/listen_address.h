@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "net/ipv4_text.h"  // format_ipv4, for the users of the address
+
 namespace mtb {
 
 class ListenAddress {
@@ -29,8 +31,5 @@ public:
 private:
     uint32_t address_ = kLoopback;
 };
-
-// "a.b.c.d" from a host-byte-order address, for log lines.
-std::string format_ipv4(uint32_t address);
 
 }  // namespace mtb

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "driver/outgoing_policy.h"
+#include "policy/outgoing_policy.h"
 
 #include <arpa/inet.h>
 

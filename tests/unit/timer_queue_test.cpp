@@ -4,7 +4,6 @@
 #include <thread>
 #include <vector>
 
-#include "driver/event_queue.h"
 #include "driver/timer_queue.h"
 
 namespace mtb {
@@ -37,41 +36,6 @@ TEST(TimerQueue, CallbacksMayScheduleAndCancel) {
     victim = timers.schedule(t0, [&] { count += 100; });
     timers.run_due(t0);
     EXPECT_EQ(count, 2);
-}
-
-TEST(EventQueue, DrainIsBoundedAndOrdered) {
-    EventQueue queue;
-    std::vector<int> seen;
-    for (int i = 0; i < 10; ++i) queue.push([&seen, i] { seen.push_back(i); });
-    EXPECT_TRUE(queue.drain(4));
-    EXPECT_EQ(seen.size(), 4u);
-    EXPECT_FALSE(queue.drain(100));
-    EXPECT_EQ(seen, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
-}
-
-TEST(EventQueue, EventsMayPushWhileDraining) {
-    EventQueue queue;
-    int runs = 0;
-    queue.push([&] {
-        ++runs;
-        queue.push([&] { ++runs; });
-    });
-    EXPECT_FALSE(queue.drain(10));
-    EXPECT_EQ(runs, 2);
-}
-
-TEST(EventQueue, ManyProducers) {
-    EventQueue queue;
-    std::atomic<int> runs = 0;
-    std::vector<std::thread> producers;
-    for (int t = 0; t < 4; ++t)
-        producers.emplace_back([&] {
-            for (int i = 0; i < 1000; ++i) queue.push([&] { ++runs; });
-        });
-    for (auto &producer : producers) producer.join();
-    while (queue.drain(64)) {
-    }
-    EXPECT_EQ(runs.load(), 4000);
 }
 
 }  // namespace mtb

@@ -1,4 +1,5 @@
-// The bridge's own Asio thread: it waits on sockets, resolvers and timers, never on the guest.
+// An Asio thread of its own: LiveHostIo runs the c-ares resolver on it (net/live_host_io.cpp).
+// It waits on the resolver's sockets and timers, never on the guest.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
