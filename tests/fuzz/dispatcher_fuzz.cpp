@@ -60,9 +60,9 @@ constexpr uint32_t kRecords = 0xA0000;                       // DNR hostInfo / r
 constexpr uint32_t kCompletion = 0x9000, kAsr = 0xA000, kResultProc = 0xB000;
 constexpr uint32_t kA5 = 0xC000;
 constexpr int kMaxNesting = 2;
-// UDP and ICMP echo reach the host through the seam (net/host_io.h) once they are moved onto it;
-// until then they would open real sockets, so the decoder leaves them out. The DNR is on it.
-constexpr bool kUdpOnSeam = false;
+// Every service reaches the host through the seam (net/host_io.h): TCP, UDP, ICMP echo, the DNR.
+// A service not on it would open real sockets: set this false to leave UDP and ICMP out then.
+constexpr bool kUdpOnSeam = true;
 
 class Run {
 public:

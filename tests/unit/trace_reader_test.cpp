@@ -63,6 +63,17 @@ TEST(TraceReader, CorruptLineNamesTheLineAndWhatIsWrong) {
 
 TEST(TraceReader, UnknownRecordKind) {
     EXPECT_EQ(error_of(kHeader + rec(1, R"("k":"teleport")")), "line 2: unknown record kind \"teleport\"");
+    // Two traces in one file (a second emulator session appended, a copy pasted twice).
+    EXPECT_EQ(error_of(good() + kHeader), "line 7: a second header: two traces in one file?");
+}
+
+TEST(TraceReader, RecordNumbersRunWithoutGapsOrRepeats) {
+    const std::string entry = rec(1, R"("k":"entry","e":"interrupt")");
+    EXPECT_EQ(error_of(kHeader + entry + rec(3, R"("k":"ret")")),
+              "line 3: record number 3 where 2 was expected (a line lost, repeated or moved)");
+    EXPECT_EQ(error_of(kHeader + entry + entry), "line 3: record number 1 where 2 was expected (a line lost, repeated or moved)");
+    EXPECT_EQ(error_of(kHeader + rec(2, R"("k":"entry","e":"interrupt")") + rec(1, R"("k":"ret")")),
+              "line 2: record number 2 where 1 was expected (a line lost, repeated or moved)");
 }
 
 TEST(TraceReader, NewerFormatVersion) {

@@ -12,6 +12,15 @@ using nlohmann::json;
 
 namespace {
 
+// The field `key` of a recorded answer, or null when the record lacks it. The reader checks only
+// a host record's "op"; a damaged answer then diverges where today's request is compared, and
+// is never read past (json's const operator[] on a missing key is undefined behaviour).
+const json &member(const json &r, const char *key) {
+    static const json kNone;
+    const auto found = r.find(key);
+    return found != r.end() ? *found : kNone;
+}
+
 int64_t field(const json &r, const char *key, int64_t fallback = 0) {
     const auto found = r.find(key);
     return found != r.end() && found->is_number_integer() ? found->get<int64_t>() : fallback;
@@ -61,8 +70,8 @@ net::Clock::time_point ReplayHostIo::now() {
 
 bool ReplayHostIo::next_event(net::Event &out) {
     const json *r = script_->expect_host("next_event");
-    if (r == nullptr || !(*r)["event"].is_string()) return false;
-    const std::string kind = (*r)["event"].get<std::string>();
+    if (r == nullptr || !member(*r, "event").is_string()) return false;
+    const std::string kind = member(*r, "event").get<std::string>();
     out = net::Event{};
     if (kind == "ready") {
         out.kind = net::Event::Kind::ready;
@@ -117,7 +126,7 @@ int ReplayHostIo::bind(net::SocketId, net::Endpoint) { return static_cast<int>(n
 
 std::optional<net::Endpoint> ReplayHostIo::local_endpoint(net::SocketId) {
     const json *r = script_->expect_host("local_endpoint");
-    if (r == nullptr || !(*r)["host"].is_number()) return std::nullopt;
+    if (r == nullptr || !member(*r, "host").is_number()) return std::nullopt;
     return net::Endpoint{static_cast<uint32_t>(field(*r, "host")), static_cast<uint16_t>(field(*r, "port"))};
 }
 
@@ -158,7 +167,7 @@ int ReplayHostIo::shutdown_send(net::SocketId) { return static_cast<int>(number(
 
 bool ReplayHostIo::at_mark(net::SocketId) {
     const json *r = script_->expect_host("at_mark");
-    return r != nullptr && (*r)["mark"].is_boolean() && (*r)["mark"].get<bool>();
+    return r != nullptr && member(*r, "mark").is_boolean() && member(*r, "mark").get<bool>();
 }
 
 net::TcpInfo ReplayHostIo::tcp_info(net::SocketId) {
@@ -167,7 +176,7 @@ net::TcpInfo ReplayHostIo::tcp_info(net::SocketId) {
     if (r == nullptr) return i;
     uint32_t *fields[] = {&i.unacked, &i.unsent, &i.rtt_ms, &i.rtt_var_ms, &i.mss, &i.cwnd_bytes,
                           &i.retransmits, &i.segs_out, &i.segs_in, &i.data_segs_out, &i.data_segs_in, &i.total_retrans};
-    const json &v = (*r)["v"];
+    const json &v = member(*r, "v");
     for (std::size_t k = 0; k < std::size(fields) && v.is_array() && k < v.size(); ++k)
         if (v[k].is_number_unsigned()) *fields[k] = v[k].get<uint32_t>();
     return i;
@@ -194,7 +203,7 @@ int ReplayHostIo::send_to(net::SocketId, std::span<const iovec>, net::Endpoint) 
 
 std::optional<net::IcmpError> ReplayHostIo::take_error(net::SocketId) {
     const json *r = script_->expect_host("take_error");
-    if (r == nullptr || !(*r)["origin"].is_number()) return std::nullopt;
+    if (r == nullptr || !member(*r, "origin").is_number()) return std::nullopt;
     net::IcmpError e;
     e.origin = static_cast<uint8_t>(field(*r, "origin"));
     e.type = static_cast<uint8_t>(field(*r, "type"));
@@ -206,7 +215,7 @@ std::optional<net::IcmpError> ReplayHostIo::take_error(net::SocketId) {
 
 std::optional<std::string> ReplayHostIo::dns_open(const dnr::ResolverOptions &) {
     const json *r = script_->expect_host("dns_open");
-    if (r == nullptr || !(*r)["problem"].is_string()) return std::nullopt;
+    if (r == nullptr || !member(*r, "problem").is_string()) return std::nullopt;
     return text(*r, "problem");
 }
 

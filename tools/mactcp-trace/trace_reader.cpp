@@ -137,6 +137,7 @@ std::optional<std::string> check_header(const json &header) {
 std::optional<std::string> check_record(Record &record) {
     const json &j = record.json;
     if (!j.is_object()) return "a record must be a JSON object";
+    if (j.value("k", json()) == "header") return "a second header: two traces in one file?";
     if (auto problem = check_fields(j, {{"n", Type::u64}, {"t", Type::u64}, {"k", Type::string}})) return problem;
     record.kind = j["k"].get<std::string>();
     const std::string &k = record.kind;
@@ -241,6 +242,12 @@ ReadResult parse_trace(std::string_view text) {
         record.line = line_number;
         record.json = std::move(value);
         if (auto problem = check_record(record)) return ReadError{line_number, *problem};
+        // Numbered 1, 2, 3... after the header: a gap or a repeat is a line lost, duplicated or
+        // moved, and replay would compare the wrong records.
+        if (const uint64_t n = record.json["n"].get<uint64_t>(); n != trace.records.size() + 1)
+            return ReadError{line_number, "record number " + std::to_string(n) + " where " +
+                                              std::to_string(trace.records.size() + 1) +
+                                              " was expected (a line lost, repeated or moved)"};
         if (record.kind == "rd" || record.kind == "wr") record.json.erase("b");  // decoded into bytes
         trace.records.push_back(std::move(record));
     }

@@ -22,8 +22,6 @@ enum : uint32_t { kOpen = 0, kPrime = 1, kControl = 2, kStatus = 3, kClose = 4 }
 // 60 Hz tasks keep running under a flood (emulator-integration section 5.7 rule 6).
 constexpr std::size_t kMaxEventsPerInterrupt = 64;
 
-constexpr auto kSlowCall = std::chrono::milliseconds(1);
-
 // How long task-level guest code gets between two full batches of interrupt-level work.
 constexpr auto kInterruptBreather = std::chrono::microseconds(500);
 

@@ -51,7 +51,7 @@ Outcome TcpService::active_open(Call &call, TcpStream &stream) {
         return err::openFailed;
     }
     if (tls_ != nullptr && names_ != nullptr) {
-        const std::string name = names_->name_for(remote_host, dnr::LookedUpNames::Clock::now()).value_or("");
+        const std::string name = names_->name_for(remote_host, core_->now()).value_or("");
         if (const auto plan = tls_->plan(remote_host, remote_port, name)) {
             // The TLS data path rides on the host-operations layer (issue 12), which this build
             // does not have yet: fail closed rather than send in plaintext what a rule says

@@ -88,6 +88,7 @@ void TraceWriter::open(TraceSink &sink, const TraceHeader &header) {
     immediate_ = true;
     started_ = std::chrono::steady_clock::now();
     sequence_ = 0;
+    written_sequence_ = 0;
     written_ = 0;
     max_bytes_ = 0;
     depth_ = 0;
@@ -133,6 +134,7 @@ void TraceWriter::flush() {
         owned_sink_.reset();
     }
     written_ += buffer_.size();
+    written_sequence_ = sequence_;
     buffer_.clear();
 }
 
@@ -152,8 +154,10 @@ void TraceWriter::end_record() {
     // Room is kept for the end record itself, so the file never passes the cap.
     constexpr uint64_t kEndRecordRoom = 256;
     if (max_bytes_ != 0 && written_ + buffer_.size() + kEndRecordRoom > max_bytes_) {
-        // The cap: drop the unfinished outermost entry so the file ends on a whole one.
+        // The cap: drop the unfinished outermost entry so the file ends on a whole one. The end
+        // record follows the last record written, so the numbers run without a gap.
         buffer_.clear();
+        sequence_ = written_sequence_;
         const uint64_t cap = max_bytes_;
         max_bytes_ = 0;
         close(fmt::format("size cap of {} bytes reached: entries after record {} not recorded", cap, sequence_));

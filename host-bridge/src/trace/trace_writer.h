@@ -101,6 +101,7 @@ private:
     TraceSink *sink_ = nullptr;
     std::chrono::steady_clock::time_point started_;
     uint64_t sequence_ = 0;
+    uint64_t written_sequence_ = 0;  // the number of the last record handed to the sink
     uint64_t written_ = 0;
     uint64_t max_bytes_ = 0;
     int depth_ = 0;

@@ -40,11 +40,13 @@ machine::RunResult run(const std::string &name, const std::map<std::string, std:
     for (const auto &[key, value] : params) base.params[key] = value;
     base.params["ram_size"] = std::to_string(base.ram_size);
     // MTB_RECORD_TRACES=DIR: every run records an `ipptrace` file there, named after the test
-    // and program (how tests/traces/ is re-recorded: see tests/traces/README.md).
+    // and program (how tests/traces/ is re-recorded: see tests/traces/README.md);
+    // MTB_RECORD_TRACE_MAX=SIZE caps each file (`ipptrace FILE max=SIZE`).
     if (const char *dir = std::getenv("MTB_RECORD_TRACES"); dir != nullptr && !base.prefs.contains("ipptrace")) {
         const auto *test = ::testing::UnitTest::GetInstance()->current_test_info();
         std::string file = std::string(dir) + "/" + (test ? std::string(test->test_suite_name()) + "." + test->name() + "." : "") +
                            name + "." + machine::cpu_model_name(g_cpu) + ".jsonl";
+        if (const char *max = std::getenv("MTB_RECORD_TRACE_MAX"); max != nullptr && *max != '\0') file += std::string(" max=") + max;
         base.prefs["ipptrace"] = file;
     }
     machine::TestMachine machine(std::move(base));

@@ -5,7 +5,8 @@
  * B keeps receiving; then B is released with a receive pending. Stream C sends to a host peer
  * that never reads: its sends stay pending without blocking anything, and TCPAbort completes
  * each of them once with connectionTerminated.
- * Parameters: source_port, stall_port.
+ * Parameters: source_port, stall_port; volume (optional, default 100000): the bytes A and B each
+ * read before A's abort (B then reads twice as many more before its release).
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "common/tcp_util.h"
@@ -77,22 +78,26 @@ static void send_complete(TCPiopb *pb)
 
 int main(void)
 {
-    unsigned long b_before;
+    unsigned long b_before, volume;
     long i;
+    int given = 0;
     Ptr big = NewPtr(60000);
     StreamPtr c;
     TCPiopb open;
+    volume = (unsigned long)mtb_param_lookup("volume", &given);
+    if (!given)
+        volume = 100000;
     tcp_open_driver();
     open_reader(&a);
     printf("A open\n");
     open_reader(&b);
     printf("B open\n");
-    CHECK(wait_bytes(&a, 100000));
-    CHECK(wait_bytes(&b, 100000));
+    CHECK(wait_bytes(&a, volume));
+    CHECK(wait_bytes(&b, volume));
 
     CHECK_EQ(tcp_abort(a.stream), noErr);
     b_before = b.bytes;
-    CHECK(wait_bytes(&b, b_before + 200000)); /* B unaffected */
+    CHECK(wait_bytes(&b, b_before + 2 * volume)); /* B unaffected */
     CHECK_EQ(a.errors, 1);
     CHECK_EQ(a.last_error, connectionTerminated);
 
