@@ -5,6 +5,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "dnr_harness.h"
 #include "healthy_stream.h"
 
@@ -25,58 +28,75 @@ TEST(ResolverFault, BadAnswersEndEachLookupOnceWithAnError) {
     ASSERT_EQ(dnr_call(h.host, h.bridge, kCallPb, kOpenResolver, 0, 0, 0, 0, DnrHarness::kA5), 0);
 
     struct Lookup {
-        const char *name;
+        std::string name;
         uint32_t selector;
         bool good;
     };
-    const std::vector<Lookup> lookups = {
+    // c-ares retries a truncated answer over TCP; this server has no TCP, and the refused
+    // connection fails EVERY lookup then outstanding on that server with ECONNREFUSED (noAnsErr),
+    // good ones included. Whether a good lookup is still outstanding at that moment is a matter
+    // of scheduling, so truncated answers get a batch of their own, and good lookups are checked
+    // alongside every other fault and again after the truncated ones (recovery).
+    const std::vector<Lookup> alongside = {
         {"servfail.test.example", kStrToAddr, false}, {"silent.test.example", kStrToAddr, false},
-        {"truncated.test.example", kStrToAddr, false}, {"malformed.test.example", kStrToAddr, false},
-        {"malformed.test.example", kHInfo, false},     {"malformed.test.example", kMXInfo, false},
-        {"truncated.test.example", kMXInfo, false},    {"servfail.test.example", kHInfo, false},
+        {"malformed.test.example", kStrToAddr, false}, {"malformed.test.example", kHInfo, false},
+        {"malformed.test.example", kMXInfo, false},    {"servfail.test.example", kHInfo, false},
         {"www.test.example", kStrToAddr, true},        {"www.test.example", kHInfo, true},
         {"test.example", kMXInfo, true},
     };
+    const std::vector<Lookup> truncated = {
+        {"truncated.test.example", kStrToAddr, false}, {"truncated.test.example", kMXInfo, false},
+    };
+    std::set<std::pair<std::string, uint32_t>> asked;  // a name's first lookup goes to the server
     for (int round = 0; round < 3; ++round) {  // three rounds: the malformed kinds take turns
-        const std::size_t before = h.host.calls.size();
-        std::vector<uint32_t> records;
-        std::vector<bool> waited(lookups.size());
-        for (std::size_t i = 0; i < lookups.size(); ++i) {
-            const uint32_t name = 0x70000 + 0x100 * static_cast<uint32_t>(i);
-            const uint32_t record = 0x78000 + 0x400 * static_cast<uint32_t>(i);
-            std::fill(h.host.ram.begin() + record, h.host.ram.begin() + record + 0x400, 0xA5);
-            const std::string text = lookups[i].name;
-            std::copy(text.begin(), text.end(), h.host.ram.begin() + name);
-            h.host.ram[name + text.size()] = 0;
-            const int16_t result = dnr_call(h.host, h.bridge, kCallPb, lookups[i].selector, name, record, kProc,
-                                            static_cast<uint32_t>(i), DnrHarness::kA5);
-            // After the first round, answers (and failures) may come from the cache at once.
-            if (result == err::cacheFault) {
-                records.push_back(record);
-                waited[i] = true;
-            } else {
-                EXPECT_GT(round, 0) << text << ": the first lookup of a name goes to the server";
-                EXPECT_TRUE(lookups[i].good ? result == 0 : result < 0) << text << " " << lookups[i].selector << " " << result;
-                waited[i] = false;
-            }
-        }
-        auto procs = [&] {
-            std::size_t n = 0;
-            for (std::size_t c = before; c < h.host.calls.size(); ++c)
-                n += h.host.calls[c].addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_pascal_2l;
-            return n;
+        // Names not asked before, so the server answers them after the refused TCP connection.
+        const std::vector<Lookup> good_again = {
+            {"host" + std::to_string(2 * round) + ".test.example", kStrToAddr, true},
+            {"host" + std::to_string(2 * round + 1) + ".test.example", kStrToAddr, true},
         };
-        ASSERT_TRUE(pump_with(h, [&] { return procs() == records.size(); }, std::chrono::seconds(20), a, b)) << round;
-        pump_with(h, [] { return false; }, std::chrono::milliseconds(200), a, b);
-        EXPECT_EQ(procs(), records.size());  // each exactly once
-        for (std::size_t i = 0; i < lookups.size(); ++i) {
-            if (!waited[i]) continue;
-            const uint32_t record = 0x78000 + 0x400 * static_cast<uint32_t>(i);
-            const auto rtn = static_cast<int32_t>(h.host.get32(record));
-            if (lookups[i].good) {
-                EXPECT_EQ(rtn, 0) << lookups[i].name << " " << lookups[i].selector;
-            } else {
-                EXPECT_LT(rtn, 0) << lookups[i].name << " " << lookups[i].selector;
+        for (const auto *batch : {&alongside, &truncated, &good_again}) {
+            const std::vector<Lookup> &lookups = *batch;
+            const std::size_t before = h.host.calls.size();
+            std::vector<uint32_t> records;
+            std::vector<bool> waited(lookups.size());
+            for (std::size_t i = 0; i < lookups.size(); ++i) {
+                const uint32_t name = 0x70000 + 0x100 * static_cast<uint32_t>(i);
+                const uint32_t record = 0x78000 + 0x400 * static_cast<uint32_t>(i);
+                std::fill(h.host.ram.begin() + record, h.host.ram.begin() + record + 0x400, 0xA5);
+                const std::string text = lookups[i].name;
+                std::copy(text.begin(), text.end(), h.host.ram.begin() + name);
+                h.host.ram[name + text.size()] = 0;
+                const int16_t result = dnr_call(h.host, h.bridge, kCallPb, lookups[i].selector, name, record, kProc,
+                                                static_cast<uint32_t>(i), DnrHarness::kA5);
+                // After a name's first lookup, answers (and failures) may come from the cache at once.
+                const bool first = asked.insert({text, lookups[i].selector}).second;
+                if (result == err::cacheFault) {
+                    records.push_back(record);
+                    waited[i] = true;
+                } else {
+                    EXPECT_FALSE(first) << text << ": the first lookup of a name goes to the server";
+                    EXPECT_TRUE(lookups[i].good ? result == 0 : result < 0) << text << " " << lookups[i].selector << " " << result;
+                    waited[i] = false;
+                }
+            }
+            auto procs = [&] {
+                std::size_t n = 0;
+                for (std::size_t c = before; c < h.host.calls.size(); ++c)
+                    n += h.host.calls[c].addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_pascal_2l;
+                return n;
+            };
+            ASSERT_TRUE(pump_with(h, [&] { return procs() == records.size(); }, std::chrono::seconds(20), a, b)) << round;
+            pump_with(h, [] { return false; }, std::chrono::milliseconds(200), a, b);
+            EXPECT_EQ(procs(), records.size());  // each exactly once
+            for (std::size_t i = 0; i < lookups.size(); ++i) {
+                if (!waited[i]) continue;
+                const uint32_t record = 0x78000 + 0x400 * static_cast<uint32_t>(i);
+                const auto rtn = static_cast<int32_t>(h.host.get32(record));
+                if (lookups[i].good) {
+                    EXPECT_EQ(rtn, 0) << lookups[i].name << " " << lookups[i].selector;
+                } else {
+                    EXPECT_LT(rtn, 0) << lookups[i].name << " " << lookups[i].selector;
+                }
             }
         }
     }

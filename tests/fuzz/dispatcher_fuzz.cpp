@@ -130,7 +130,11 @@ private:
         host_.put16(pb + hdr::ioTrap.offset, async ? 0xA404 : 0xA004);
         host_.put32(pb + hdr::ioCompletion.offset, async ? kCompletion : 0);
         host_.put16(pb + hdr::csCode.offset, cs_code);
-        if (async) ++issued_[pb];
+        // IPEchoICMP runs its icmpCompletion (through the same trampoline), sync or async.
+        const bool echo = cs_code == static_cast<uint16_t>(CsCode::ipctlEchoICMP) &&
+                          host_.memory().contains(pb + layout::icmp_echo::icmpCompletion.offset, 4) &&
+                          host_.get32(pb + layout::icmp_echo::icmpCompletion.offset) != 0;
+        if (async || echo) ++issued_[pb];
         GuestRegs regs;
         regs.d[0] = 2;  // Control
         regs.a[0] = pb;

@@ -7,9 +7,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <vector>
+
+#include "tcp/lazy_fifo.h"
 
 namespace mtb {
 
@@ -66,7 +67,7 @@ private:
     uint64_t read_ = 0;   // oldest unread byte
     uint64_t write_ = 0;  // next byte from the socket
     uint32_t shift_ = 0;  // ring offset = (stream offset + shift_) mod capacity, set when empty
-    std::deque<Loan> loans_;
+    LazyFifo<Loan> loans_;
 };
 
 }  // namespace mtb

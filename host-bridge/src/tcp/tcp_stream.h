@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "driver/request_table.h"
 #include "driver/timer_queue.h"
 #include "net/host_io.h"
+#include "tcp/lazy_fifo.h"
 #include "tcp/receive_ring.h"
 
 namespace mtb {
@@ -75,8 +75,8 @@ struct TcpStream {
     uint16_t filter_port = 0;
 
     // Data and closing.
-    std::deque<PendingSend> sends;
-    std::deque<PendingReceive> receives;
+    LazyFifo<PendingSend> sends;
+    LazyFifo<PendingReceive> receives;
     std::optional<RequestId> close_request;
     bool close_issued = false;  // TCPClose accepted (later sends: connectionClosing)
     bool fin_sent = false;      // shutdown(SHUT_WR) done
