@@ -18,6 +18,13 @@ struct InjectedIo {
     std::shared_ptr<void> keep;
 };
 
+// The usual maker for BridgeHarness(make_io): a host layer of type Io built on the FakeHost.
+template <typename Io>
+InjectedIo inject(FakeHost &host) {
+    auto io = std::make_shared<Io>(host);
+    return {io.get(), io};
+}
+
 class BridgeHarness {
 public:
     static constexpr uint32_t kPb = 0x4000;  // default parameter block address

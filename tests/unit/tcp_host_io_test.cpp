@@ -46,11 +46,6 @@ private:
     net::LiveHostIo live_;
 };
 
-InjectedIo counting(FakeHost &host) {
-    auto io = std::make_shared<CountingIo>(host);
-    return {io.get(), io};
-}
-
 constexpr uint32_t kStream = 0x20000;
 
 }  // namespace
@@ -75,7 +70,7 @@ TEST(TcpHostIo, ShutdownRightAfterOpensLeaksNoDescriptor) {
 // first entry on every round.
 TEST(TcpHostIo, SendIsLinearInWdsEntries) {
     HostListener listener;
-    TcpHarness h(counting);
+    TcpHarness h(inject<CountingIo>);
     auto &io = *static_cast<CountingIo *>(h.injected.io);
     HostPeer peer = h.connected_stream(listener, kStream);
     ASSERT_GE(peer.fd, 0);
@@ -114,7 +109,7 @@ TEST(TcpHostIo, AcceptPausesWhileTheHostIsOutOfDescriptors) {
     if (child == 0) {
         int code = 0;
         {
-            TcpHarness h(counting);
+            TcpHarness h(inject<CountingIo>);
             auto &io = *static_cast<CountingIo *>(h.injected.io);
             // One connection accepted while descriptors are plenty: every path runs once before
             // (UBSan checks dynamic types through a pipe, which needs descriptors too).

@@ -42,17 +42,12 @@ private:
     net::Clock::time_point now_ = net::Clock::time_point(std::chrono::hours(1));
 };
 
-InjectedIo manual_wake(FakeHost &host) {
-    auto io = std::make_shared<ManualWakeIo>(host);
-    return {io.get(), io};
-}
-
 constexpr uint32_t kStream = 0x20000;
 
 }  // namespace
 
 TEST(WakeUp, AWakeUpThatFiresDuringADrainIsArmedAgain) {
-    TcpHarness h(manual_wake);
+    TcpHarness h(inject<ManualWakeIo>);
     auto &io = *static_cast<ManualWakeIo *>(h.injected.io);
     ASSERT_EQ(h.create(kStream), 0);
     h.passive_open(0x5000, kStream, 0, 1);  // a one-second command timeout: a timer
