@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 
+#include "net/forwarding_host_io.h"
+#include "net/live_host_io.h"
 #include "tcp_test_support.h"
 #include "test_tls_server.h"
 #include "trace_lines.h"
@@ -35,7 +37,58 @@ trace::Trace recorded_tcp_session(const std::string &tag) {
     return read_checked_trace(path);
 }
 
+// The live host with clocks of the test's making: each wall reading 2 ms after the last (every
+// call looks long), the thread's CPU time moving 3, 0.5, 2 ms at successive readings, so the
+// slow-call warning fires for some calls and not for others (slow_call_watch.h).
+class ScriptedClocksIo final : public net::ForwardingHostIo {
+public:
+    explicit ScriptedClocksIo(FakeHost &host) : ForwardingHostIo(live_), live_(host) {}
+    net::Clock::time_point now() override { return wall_ += std::chrono::milliseconds(2); }
+    net::Clock::duration thread_cpu_time() override {
+        static constexpr std::chrono::microseconds kSteps[] = {std::chrono::microseconds(3000), std::chrono::microseconds(500),
+                                                               std::chrono::microseconds(2000)};
+        return cpu_ += kSteps[readings_++ % std::size(kSteps)];
+    }
+
+private:
+    net::LiveHostIo live_;
+    net::Clock::time_point wall_ = net::Clock::time_point(std::chrono::hours(1));
+    net::Clock::duration cpu_{};
+    std::size_t readings_ = 0;
+};
+
+std::vector<std::string> slow_call_lines(const std::vector<std::string> &lines) {
+    std::vector<std::string> out;
+    for (const std::string &line : lines)
+        if (line.find("held the emulation thread") != std::string::npos) out.push_back(line);
+    return out;
+}
+
 }  // namespace
+
+// The slow-call warning reads both clocks through the seam: the recording holds every reading,
+// and the replay warns about exactly the calls the recorded session warned about.
+TEST(TraceReplay, SlowCallWarningsReplayAsRecorded) {
+    const std::string path = "/tmp/mtb_trace_replay_slow_" + std::to_string(::getpid()) + ".jsonl";
+    std::vector<std::string> recorded_lines;
+    {
+        BridgeHarness h(inject<ScriptedClocksIo>, {{"ipptrace", path}});
+        for (int i = 0; i < 12; ++i) EXPECT_EQ(h.control(15), 0);  // ipctlGetAddr
+        recorded_lines = slow_call_lines(h.host.logs);
+    }
+    EXPECT_GT(recorded_lines.size(), 2u);
+    EXPECT_LT(recorded_lines.size(), 13u);
+    const trace::Trace t = read_checked_trace(path);
+    EXPECT_FALSE(records_of(t, "host").empty());
+    bool cpu_sample = false;
+    for (const auto *r : records_of(t, "host")) cpu_sample |= r->json["op"] == "thread_cpu_time";
+    EXPECT_TRUE(cpu_sample);
+    auto model = trace::check_model(t);
+    ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
+    const trace::ReplayResult result = trace::replay(t, std::get<trace::Model>(model));
+    EXPECT_TRUE(result.identical) << result.report;
+    EXPECT_EQ(slow_call_lines(result.warnings), recorded_lines);
+}
 
 TEST(TraceReplay, TcpSessionReplaysWithHostResultsFromTheRecording) {
     const trace::Trace t = recorded_tcp_session("tcp");

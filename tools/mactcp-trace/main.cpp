@@ -60,7 +60,11 @@ int main(int argc, char **argv) {
     }
     if (command == "replay") {
         const ReplayResult result = replay(trace, std::get<Model>(model));
-        (result.identical ? std::cout : std::cerr) << path << ": " << result.report << (result.report.ends_with('\n') ? "" : "\n");
+        std::ostream &out = result.identical ? std::cout : std::cerr;
+        out << path << ": " << result.report << (result.report.ends_with('\n') ? "" : "\n");
+        if (!result.warnings.empty()) out << "  the bridge warned while replaying:\n";
+        for (const std::string &line : result.warnings) out << "    " << line << "\n";
+        if (result.warnings_dropped != 0) out << "    (and " << result.warnings_dropped << " more)\n";
         return result.identical ? 0 : 1;
     }
     return usage();

@@ -79,6 +79,8 @@ net::Clock::time_point ReplayHostIo::now() {
     return last_now_;
 }
 
+net::Clock::duration ReplayHostIo::thread_cpu_time() { return std::chrono::nanoseconds(number("thread_cpu_time", "ns")); }
+
 bool ReplayHostIo::next_event(net::Event &out) {
     const json *r = script_->expect_host("next_event");
     if (r == nullptr || !member(*r, "event").is_string()) return false;

@@ -114,6 +114,8 @@ public:
         }
         result.identical = !diverged_;
         result.records_matched = matched_;
+        result.warnings = std::move(warnings_);
+        result.warnings_dropped = warnings_dropped_;
         result.report = diverged_ ? report_ : fmt::format("identical: {} records replayed", matched_);
         return result;
     }
@@ -128,7 +130,13 @@ public:
         if (found == prefs.end() || found->is_null()) return std::nullopt;
         return bytes_of(*found);
     }
-    void log(LogLevel, std::string_view line) override {
+    void log(LogLevel level, std::string_view line) override {
+        if (level <= LogLevel::warning) {
+            if (warnings_.size() < ReplayResult::kMaxWarnings)
+                warnings_.emplace_back(line);
+            else
+                ++warnings_dropped_;
+        }
         logs_.emplace_back(line);
         if (logs_.size() > 8) logs_.pop_front();
     }
@@ -382,6 +390,8 @@ private:
     std::optional<json> current_call_;
     std::deque<std::string> history_;
     std::deque<std::string> logs_;
+    std::vector<std::string> warnings_;
+    std::size_t warnings_dropped_ = 0;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "trace_model.h"
 #include "trace_reader.h"
@@ -17,6 +18,12 @@ struct ReplayResult {
     bool identical = false;
     std::size_t records_matched = 0;
     std::string report;  // the first divergence, for a person
+    // What today's bridge logged at warning level or worse while replaying (the first
+    // kMaxWarnings; `warnings_dropped` counts the rest). A recorded slow call (its clock
+    // readings are in the trace) gives the same "held the emulation thread" line here.
+    std::vector<std::string> warnings;
+    std::size_t warnings_dropped = 0;
+    static constexpr std::size_t kMaxWarnings = 100;
 };
 
 ReplayResult replay(const Trace &trace, const Model &model);

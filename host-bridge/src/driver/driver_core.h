@@ -113,7 +113,7 @@ private:
     void kill_io();
     void arm_wake_up();
     void refresh_memory();
-    void warn_if_slow(const char *what, SlowCallWatch::Wall::time_point started);
+    void warn_if_slow(const char *what, SlowCallWatch::Clock::time_point started);
 
     struct ServiceRange {
         uint16_t first, last;

@@ -9,6 +9,9 @@
 // than the wall time between them. The warning reports that lower bound, so preemption on a
 // busy host (wall time, not work) never triggers it, and a call over the limit by more than
 // kAnchorAge always does. One CPU reading per kAnchorAge of wall time at most.
+//
+// Both clocks are read through the host-operations seam (HostIo::now, thread_cpu_time), so a
+// trace records every reading and a replay makes the same decisions (tests/traces/README.md).
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
@@ -21,20 +24,20 @@ namespace mtb {
 
 class SlowCallWatch {
 public:
-    using Wall = std::chrono::steady_clock;
+    using Clock = net::Clock;
     static constexpr auto kLimit = std::chrono::milliseconds(1);
     static constexpr auto kAnchorAge = std::chrono::microseconds(100);
 
-    // At the start of an outermost call: its wall-clock start.
-    Wall::time_point begin(net::HostIo &io) {
-        const auto now = Wall::now();
+    // At the start of an outermost call: its wall-clock start (io.now(), usable as the call's now).
+    Clock::time_point begin(net::HostIo &io) {
+        const auto now = io.now();
         if (now - anchor_wall_ >= kAnchorAge) anchor(now, io.thread_cpu_time());
         return now;
     }
 
     // At its end: the CPU time it used, at least, when that is over the limit.
-    std::optional<net::Clock::duration> over_limit(net::HostIo &io, Wall::time_point began) {
-        const auto now = Wall::now();
+    std::optional<Clock::duration> over_limit(net::HostIo &io, Clock::time_point began) {
+        const auto now = io.now();
         if (now - began <= kLimit) return std::nullopt;
         const auto cpu = io.thread_cpu_time();
         const auto used = (cpu - anchor_cpu_) - (began - anchor_wall_);
@@ -44,13 +47,13 @@ public:
     }
 
 private:
-    void anchor(Wall::time_point wall, net::Clock::duration cpu) {
+    void anchor(Clock::time_point wall, Clock::duration cpu) {
         anchor_wall_ = wall;
         anchor_cpu_ = cpu;
     }
 
-    Wall::time_point anchor_wall_{};
-    net::Clock::duration anchor_cpu_{};
+    Clock::time_point anchor_wall_{};
+    Clock::duration anchor_cpu_{};
 };
 
 }  // namespace mtb

@@ -74,6 +74,12 @@ Clock::time_point RecordingHostIo::now() {
     return t;
 }
 
+Clock::duration RecordingHostIo::thread_cpu_time() {
+    const auto cpu = inner().thread_cpu_time();
+    if (on()) trace_->host("thread_cpu_time", fmt::format(R"(,"ns":{})", std::chrono::duration_cast<std::chrono::nanoseconds>(cpu).count()));
+    return cpu;
+}
+
 void RecordingHostIo::arm_wake_up(std::optional<Clock::time_point> deadline) {
     inner().arm_wake_up(deadline);
     if (on()) trace_->host("arm_wake_up", deadline ? fmt::format(R"(,"ns":{})", ns(*deadline)) : R"(,"ns":null)");

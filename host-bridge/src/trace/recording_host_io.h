@@ -16,9 +16,10 @@ public:
     RecordingHostIo(net::HostIo &inner, TraceWriter *trace) : ForwardingHostIo(inner), trace_(trace) {}
     void record_into(TraceWriter &trace) { trace_ = &trace; }
 
-    // Not recorded: thread_cpu_time (only the slow-call warning reads it), shutdown (teardown),
-    // network_info (read once, before recording starts; the header holds it).
+    // Not recorded: shutdown (teardown), network_info (read once, before recording starts; the
+    // header holds it).
     net::Clock::time_point now() override;
+    net::Clock::duration thread_cpu_time() override;  // the slow-call warning's CPU samples
     void arm_wake_up(std::optional<net::Clock::time_point> deadline) override;
     bool next_event(net::Event &out) override;
 
