@@ -3,10 +3,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <set>
+#include <utility>
 
 #include "net/forwarding_host_io.h"
 #include "net/live_host_io.h"
@@ -14,6 +16,7 @@
 #include "test_tls_server.h"
 #include "trace_lines.h"
 #include "trace_replay.h"
+#include "udp_test_support.h"
 
 namespace mtb::test {
 
@@ -158,6 +161,89 @@ TEST(TraceReplay, TlsSessionIsRecordedInPlaintextAndReplays) {
     ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
     const trace::ReplayResult result = trace::replay(t, std::get<trace::Model>(model));
     EXPECT_TRUE(result.identical) << result.report;
+}
+
+}  // namespace mtb::test
+
+namespace mtb::test {
+
+// A size cap reached inside one outermost entry of over 4 MB (the writer has flushed part of
+// it): the file ends there with an "end" record naming that entry as incomplete; it checks, and
+// replays identically up to that entry, which it leaves out and says so.
+TEST(TraceReplay, SizeCapInsideAHugeEntryEndsWithThatEntryNamedIncomplete) {
+    const std::string path = "/tmp/mtb_trace_replay_huge_" + std::to_string(::getpid()) + ".jsonl";
+    constexpr uint32_t kReadPb = 0x5000, kWritePb = 0x5400;
+    constexpr std::size_t kDatagram = 60000;  // 80,000 bytes of base64 per UDPWrite's read
+    constexpr std::size_t kCap = 6u << 20;
+    uint64_t huge_entry = 0;
+    {
+        BridgeHarness h({{"ipptrace", path + " max=6M"}});
+        ASSERT_EQ(udp_create(h), 0);
+        const uint32_t stream = h.host.get32(BridgeHarness::kPb + U::stream.offset);
+        LoopbackPeer peer;
+        // The UDPRead's completion routine (inside an interrupt entry) makes 100 UDPWrites of
+        // 60,000 bytes, each different: 8 MB of records in one outermost entry.
+        bool wrote = false;
+        h.host.on_call = [&](uint32_t, GuestRegs &) {
+            if (std::exchange(wrote, true)) return;
+            put_wds(h, {std::string(kDatagram, 'x')});
+            for (int i = 0; i < 100; ++i) {
+                h.host.put8(kData, static_cast<uint8_t>(i));
+                prepare_write(h, kWritePb, stream, kLoopback, peer.port);
+                h.control(kUdpWrite, kWritePb);
+            }
+        };
+        prepare_read(h, kReadPb, stream, 5);
+        h.control(kUdpRead, kReadPb, true, 0x3000);
+        peer.send_to(created_port(h), "go");
+        ASSERT_TRUE(h.pump_until([&] { return wrote; }));
+    }
+    struct stat info{};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_LE(static_cast<std::size_t>(info.st_size), kCap);
+    EXPECT_GT(static_cast<std::size_t>(info.st_size), 4u << 20);
+    const trace::Trace t = read_checked_trace(path);
+    ASSERT_FALSE(t.records.empty());
+    const nlohmann::json &end = t.records.back().json;
+    ASSERT_EQ(t.records.back().kind, "end");
+    ASSERT_TRUE(end.contains("incomplete")) << end.dump();
+    huge_entry = end["incomplete"].get<uint64_t>();
+    EXPECT_NE(end["reason"].get<std::string>().find("size cap of 6291456 bytes reached inside the entry of record " +
+                                                     std::to_string(huge_entry)),
+              std::string::npos)
+        << end.dump();
+    auto model = trace::check_model(t);
+    ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
+    const trace::Model &m = std::get<trace::Model>(model);
+    ASSERT_TRUE(m.incomplete_entry.has_value());
+    EXPECT_EQ(t.records[*m.incomplete_entry].json["n"], huge_entry);
+    EXPECT_EQ(t.records[*m.incomplete_entry].json["e"], "interrupt");
+    const trace::ReplayResult result = trace::replay(t, m);
+    EXPECT_TRUE(result.identical) << result.report;
+    EXPECT_NE(result.report.find("up to the entry of record #" + std::to_string(huge_entry)), std::string::npos) << result.report;
+    EXPECT_NE(result.report.find("holds only in part"), std::string::npos) << result.report;
+}
+
+// The "end" record's "incomplete" must name the entry it cuts, and only inside one.
+TEST(TraceReplay, AnEndRecordNamingTheWrongIncompleteEntryIsAnError) {
+    const std::string header =
+        R"({"k":"header","trace":"mactcp-bridge","format":2,"bridge":"0","emulator":"x","prefs":{},)"
+        R"("host":{"address":0,"netmask":0,"mtu":1500,"outward":false},"ram":{"base":0,"size":4096}})" "\n";
+    const std::string entry = R"({"n":1,"t":0,"k":"entry","e":"interrupt"})" "\n";
+    const auto check = [](const std::string &text) -> std::string {
+        trace::ReadResult read = trace::parse_trace(text);
+        if (auto *error = std::get_if<trace::ReadError>(&read)) return error->text();
+        auto model = trace::check_model(std::get<trace::Trace>(read));
+        if (auto *error = std::get_if<trace::ReadError>(&model)) return error->text();
+        return "ok";
+    };
+    EXPECT_EQ(check(header + entry + R"({"n":2,"t":0,"k":"end","reason":"cap","incomplete":1})" "\n"), "ok");
+    EXPECT_EQ(check(header + entry + R"({"n":2,"t":0,"k":"end","reason":"cap","incomplete":7})" "\n"),
+              "line 3: the \"end\" record names record 7 as incomplete, but the entry it cuts is record 1 (line 2)");
+    EXPECT_EQ(check(header + R"({"n":1,"t":0,"k":"end","reason":"cap","incomplete":1})" "\n"),
+              "line 2: the \"end\" record names record 1 as incomplete, but it ends outside every entry");
+    EXPECT_EQ(check(header + entry + R"({"n":2,"t":0,"k":"end","reason":"cap","incomplete":-1})" "\n"),
+              "line 3: field \"incomplete\" has the wrong type");
 }
 
 }  // namespace mtb::test

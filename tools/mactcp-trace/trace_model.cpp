@@ -19,6 +19,7 @@ std::string hex(uint32_t value) {
 struct Frame {
     char kind;  // 'E' entry, 'C' callback
     std::size_t line;
+    std::size_t index;  // into Trace::records
 };
 
 }  // namespace
@@ -64,7 +65,7 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
             if (!stack.empty() && stack.back().kind != 'C')
                 return error("an entry inside the entry of line " + std::to_string(stack.back().line) +
                              " without a callback between them");
-            stack.push_back({'E', r.line});
+            stack.push_back({'E', r.line, i});
             open_segment(i);
         } else if (k == "ret") {
             if (stack.empty() || stack.back().kind != 'E')
@@ -75,7 +76,7 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
         } else if (k == "cb") {
             if (stack.empty() || stack.back().kind != 'E') return error("a callback outside any entry");
             close_segment(i);
-            stack.push_back({'C', r.line});
+            stack.push_back({'C', r.line, i});
         } else if (k == "cb_ret") {
             if (stack.empty() || stack.back().kind != 'C') return error("a callback return with no callback open");
             stack.pop_back();
@@ -125,6 +126,24 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
             if (r.has_bytes) known.store(r.address, r.bytes);
         }
         // call, done, data, host: checked by their schema; replay compares them.
+    }
+    if (model.end_record) {
+        // An "end" inside an entry cut that entry (the size cap after a flush inside it); the
+        // record says which, when the writer knew.
+        const Record &end = trace.records[*model.end_record];
+        const auto named = end.json.find("incomplete");
+        if (!stack.empty()) {
+            const Record &cut = trace.records[stack.front().index];
+            if (named != end.json.end() && named->get<uint64_t>() != cut.json["n"].get<uint64_t>())
+                return ReadError{end.line, "the \"end\" record names record " + std::to_string(named->get<uint64_t>()) +
+                                               " as incomplete, but the entry it cuts is record " +
+                                               std::to_string(cut.json["n"].get<uint64_t>()) + " (line " +
+                                               std::to_string(cut.line) + ")"};
+            model.incomplete_entry = stack.front().index;
+        } else if (named != end.json.end()) {
+            return ReadError{end.line, "the \"end\" record names record " + std::to_string(named->get<uint64_t>()) +
+                                           " as incomplete, but it ends outside every entry"};
+        }
     }
     if (!stack.empty() && !model.end_record) {
         const std::size_t last = trace.records.empty() ? 1 : trace.records.back().line;

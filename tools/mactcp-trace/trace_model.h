@@ -31,6 +31,9 @@ struct Model {
     std::map<std::size_t, std::size_t> segment_at_end;
     uint32_t ram_base = 0, ram_size = 0;
     std::optional<std::size_t> end_record;  // index of the "end" record, if any
+    // Index of the outermost entry the "end" record cut (a size cap reached after a flush inside
+    // it): its first records are in the file, the rest is not. Replay stops before it.
+    std::optional<std::size_t> incomplete_entry;
 };
 
 std::variant<Model, ReadError> check_model(const Trace &trace);

@@ -61,7 +61,7 @@ std::optional<std::vector<uint8_t>> decode_base64(const std::string &text) {
 }
 
 // The schema of each kind: which fields, of which types (tests/traces/README.md).
-enum class Type { u32, u64, i16, boolean, string, bytes_string, u32_array, optional_u32 };
+enum class Type { u32, u64, i16, boolean, string, bytes_string, u32_array, optional_u32, optional_u64 };
 struct Field {
     const char *name;
     Type type;
@@ -70,7 +70,7 @@ struct Field {
 std::optional<std::string> check_field(const json &object, const Field &field) {
     const auto found = object.find(field.name);
     if (found == object.end()) {
-        if (field.type == Type::optional_u32) return std::nullopt;
+        if (field.type == Type::optional_u32 || field.type == Type::optional_u64) return std::nullopt;
         return std::string("missing field \"") + field.name + "\"";
     }
     const json &value = *found;
@@ -78,7 +78,8 @@ std::optional<std::string> check_field(const json &object, const Field &field) {
     switch (field.type) {
     case Type::u32:
     case Type::optional_u32: ok = is_u32(value); break;
-    case Type::u64: ok = value.is_number_unsigned(); break;
+    case Type::u64:
+    case Type::optional_u64: ok = value.is_number_unsigned(); break;
     case Type::i16: ok = value.is_number_integer() && value.get<int64_t>() >= -32768 && value.get<int64_t>() <= 32767; break;
     case Type::boolean: ok = value.is_boolean(); break;
     case Type::string: ok = value.is_string(); break;
@@ -164,7 +165,7 @@ std::optional<std::string> check_record(Record &record) {
     if (k == "host") return check_fields(j, {{"op", Type::string}});
     if (k == "ram") return check_fields(j, {{"base", Type::u32}, {"size", Type::u32}});
     if (k == "note") return check_fields(j, {{"text", Type::bytes_string}});
-    if (k == "end") return check_fields(j, {{"reason", Type::bytes_string}});
+    if (k == "end") return check_fields(j, {{"reason", Type::bytes_string}, {"incomplete", Type::optional_u64}});
     if (k == "rd" || k == "wr") {
         if (auto problem = check_fields(j, {{"a", Type::u32}})) return problem;
         record.address = j["a"].get<uint32_t>();

@@ -100,6 +100,7 @@ public:
             bridge.trace_writer().open(*this, header);
             skip_uncompared();
             while (pos_ < trace_.records.size() && !diverged_) {
+                if (model_.incomplete_entry && pos_ == *model_.incomplete_entry) break;  // cut by the size cap
                 const Record &r = trace_.records[pos_];
                 if (r.kind != "entry") {
                     diverge(r.json, "k", "entry (the guest's next call into the driver)", json(r.kind),
@@ -116,7 +117,7 @@ public:
         result.records_matched = matched_;
         result.warnings = std::move(warnings_);
         result.warnings_dropped = warnings_dropped_;
-        result.report = diverged_ ? report_ : fmt::format("identical: {} records replayed", matched_);
+        result.report = diverged_ ? report_ : fmt::format("identical: {} records replayed{}", matched_, how_it_ended());
         return result;
     }
 
@@ -207,6 +208,20 @@ public:
     }
 
 private:
+    // After "identical": where the recording stopped, when that was not the session's end.
+    std::string how_it_ended() const {
+        if (!model_.end_record) return "";
+        const json &end = trace_.records[*model_.end_record].json;
+        const std::string reason = bytes_of(end["reason"]).value_or("");
+        if (model_.incomplete_entry) {
+            const Record &cut = trace_.records[*model_.incomplete_entry];
+            return fmt::format(", up to the entry of record #{} (line {}, {}), which the recording holds only in part "
+                               "and replay leaves out (the recording ended: {})",
+                               cut.json.value("n", 0ull), cut.line, brief(cut.json), reason);
+        }
+        return reason == "shutdown" ? "" : fmt::format(", up to the recording's end ({})", reason);
+    }
+
     // The entry at pos_: put the guest's bytes in place, then call the bridge.
     void make_entry() {
         const Record &r = trace_.records[pos_];

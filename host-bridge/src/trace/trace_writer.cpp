@@ -15,7 +15,8 @@ namespace mtb {
 
 namespace {
 
-// A huge interrupt drain still reaches the file in bounded pieces.
+// A huge interrupt drain still reaches the file in bounded pieces. A size cap reached after such
+// a flush ends the file inside that entry, with an "end" record naming it as incomplete.
 constexpr std::size_t kFlushAt = 4u << 20;
 
 class FileSink final : public TraceSink {
@@ -92,6 +93,8 @@ void TraceWriter::open(TraceSink &sink, const TraceHeader &header) {
     written_ = 0;
     max_bytes_ = 0;
     depth_ = 0;
+    outermost_entry_ = 0;
+    entry_in_file_ = false;
     shadow_.clear();
     buffer_ = fmt::format(R"({{"k":"header","trace":"mactcp-bridge","format":{},"bridge":"{}","emulator":)",
                           kTraceFormatVersion, MTB_BRIDGE_VERSION);
@@ -115,11 +118,12 @@ void TraceWriter::open(TraceSink &sink, const TraceHeader &header) {
     flush();
 }
 
-void TraceWriter::close(std::string_view reason) {
+void TraceWriter::close(std::string_view reason, std::optional<uint64_t> incomplete_entry) {
     if (!enabled()) return;
     begin_record("end");
     buffer_ += R"(,"reason":)";
     append_json_string(buffer_, reason);
+    if (incomplete_entry) fmt::format_to(std::back_inserter(buffer_), R"(,"incomplete":{})", *incomplete_entry);
     end_record();
     flush();
     sink_ = nullptr;
@@ -155,15 +159,26 @@ void TraceWriter::end_record() {
     constexpr uint64_t kEndRecordRoom = 256;
     if (max_bytes_ != 0 && written_ + buffer_.size() + kEndRecordRoom > max_bytes_) {
         // The cap: drop the unfinished outermost entry so the file ends on a whole one. The end
-        // record follows the last record written, so the numbers run without a gap.
+        // record follows the last record written, so the numbers run without a gap. When part
+        // of that entry is in the file already (over kFlushAt of records), the end record says
+        // the entry is incomplete.
         buffer_.clear();
         sequence_ = written_sequence_;
         const uint64_t cap = max_bytes_;
         max_bytes_ = 0;
-        close(fmt::format("size cap of {} bytes reached: entries after record {} not recorded", cap, sequence_));
+        if (entry_in_file_)
+            close(fmt::format("size cap of {} bytes reached inside the entry of record {} (over {} MB of records): "
+                              "that entry is incomplete, nothing after record {} recorded",
+                              cap, outermost_entry_, kFlushAt >> 20, sequence_),
+                  outermost_entry_);
+        else
+            close(fmt::format("size cap of {} bytes reached: entries after record {} not recorded", cap, sequence_));
         return;
     }
-    if (depth_ == 0 || buffer_.size() >= kFlushAt) flush();
+    if (depth_ == 0 || buffer_.size() >= kFlushAt) {
+        entry_in_file_ = depth_ > 0;
+        flush();
+    }
 }
 
 void TraceWriter::entry(std::string_view name, const GuestRegs *regs) {
@@ -173,7 +188,7 @@ void TraceWriter::entry(std::string_view name, const GuestRegs *regs) {
     buffer_ += name;
     buffer_ += '"';
     if (regs != nullptr) append_regs(buffer_, *regs);
-    ++depth_;
+    if (depth_++ == 0) outermost_entry_ = sequence_;
     end_record();
 }
 

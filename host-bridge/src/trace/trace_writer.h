@@ -60,8 +60,10 @@ public:
     // Replay: every line goes to `sink` at once (no buffering, no cap).
     void open(TraceSink &sink, const TraceHeader &header);
     bool enabled() const { return sink_ != nullptr; }
-    // Writes an "end" record with `reason` and stops recording.
-    void close(std::string_view reason);
+    // Writes an "end" record with `reason` and stops recording. `incomplete_entry`: the record
+    // number of an outermost entry whose first records are in the file and whose rest is not
+    // (the size cap reached after a flush inside it); replay stops before it.
+    void close(std::string_view reason, std::optional<uint64_t> incomplete_entry = std::nullopt);
 
     // A host->plugin entry (emul_op selector name, "interrupt", "reset", "shutdown") and its
     // return; entries nest when guest code called from a callback re-enters the driver.
@@ -105,6 +107,8 @@ private:
     uint64_t written_ = 0;
     uint64_t max_bytes_ = 0;
     int depth_ = 0;
+    uint64_t outermost_entry_ = 0;  // the record number of the outermost entry being recorded
+    bool entry_in_file_ = false;    // part of it has reached the sink (a flush inside it)
     bool immediate_ = false;
     std::string buffer_;
     MemoryShadow shadow_;  // lets a read of bytes the trace already holds omit them
