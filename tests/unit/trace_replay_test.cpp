@@ -157,6 +157,8 @@ TEST(TraceReplay, TlsSessionIsRecordedInPlaintextAndReplays) {
     EXPECT_TRUE(connect_to_guest_port);
     EXPECT_TRUE(plaintext);
     const trace::Trace t = read_checked_trace(path);
+    EXPECT_EQ(t.header["prefs"]["ipptls"], "110=" + std::to_string(server.port()));  // every ipp* pref
+    EXPECT_EQ(t.header["prefs"]["ipptlsca"], ca.ca_file());
     auto model = trace::check_model(t);
     ASSERT_TRUE(std::holds_alternative<trace::Model>(model));
     const trace::ReplayResult result = trace::replay(t, std::get<trace::Model>(model));

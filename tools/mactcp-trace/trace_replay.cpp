@@ -126,6 +126,8 @@ public:
     void raise_interrupt() override {}  // the recording says when interrupts came
     std::optional<std::string> pref(std::string_view name) override {
         if (name == "ipptrace") return std::nullopt;  // the replay records into itself
+        // TLS sits below the recorder: the trace holds the guest's plaintext, replayed without it.
+        if (name == "ipptls" || name == "ipptlsca") return std::nullopt;
         const auto &prefs = trace_.header["prefs"];
         const auto found = prefs.find(std::string(name));
         if (found == prefs.end() || found->is_null()) return std::nullopt;

@@ -93,7 +93,8 @@ void DriverCore::start_trace(TraceHeader header) {
         return;
     }
     header.emulator = host_->emulator_name();
-    for (const char *name : {"ippplugin", "ipplisten", "ippportmap", "ippallow", "ipplog", "ipptrace", "ippdns", "ippicmp"})
+    for (const char *name : {"ippplugin", "ipplisten", "ippportmap", "ippallow", "ipplog", "ipptrace", "ippdns", "ippicmp",
+                             "ipptls", "ipptlsca"})
         header.prefs.emplace_back(name, host_->pref(name));
     const GuestMemory ram = host_->memory();
     if (ram.valid()) {
