@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "trace_model.h"
 
+#include <algorithm>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "trace/memory_shadow.h"
 
@@ -32,22 +35,26 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
     std::vector<Frame> stack;
     MemoryShadow known;  // what the trace has shown of guest RAM so far
     std::optional<Segment> segment;
-    std::map<uint32_t, uint8_t> inputs;  // of the open segment
+    // The open segment's input bytes: by address (paged, not a node per byte: a segment can read
+    // megabytes), and where they lie, as runs of adjacent addresses in reading order (each byte
+    // in one run), sorted when the segment closes.
+    MemoryShadow inputs;
+    std::vector<std::pair<uint32_t, uint32_t>> input_runs;  // first address, length
 
     auto open_segment = [&](std::size_t index) {
         segment.emplace();
         segment->start = index;
         inputs.clear();
+        input_runs.clear();
     };
     auto close_segment = [&](std::size_t index) {
         segment->end = index;
         // Adjacent input bytes become one range, so replay writes few, large pieces.
-        for (const auto &[addr, value] : inputs) {
-            auto &list = segment->inputs;
-            if (!list.empty() && list.back().first + list.back().second.size() == addr)
-                list.back().second.push_back(value);
-            else
-                list.push_back({addr, {value}});
+        std::sort(input_runs.begin(), input_runs.end());
+        auto &list = segment->inputs;
+        for (const auto &[first, length] : input_runs) {
+            if (list.empty() || list.back().first + list.back().second.size() != first) list.push_back({first, {}});
+            for (uint32_t addr = first; addr != first + length; ++addr) list.back().second.push_back(*inputs.get(addr));
         }
         const std::size_t number = model.segments.size();
         model.segment_at_start[segment->start] = number;
@@ -114,14 +121,18 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
                                      std::to_string(trace.records[written->second.second].line) + ")");
                     continue;
                 }
-                if (const auto earlier = inputs.find(addr); earlier != inputs.end()) {
-                    if (earlier->second != value)
+                if (const auto earlier = inputs.get(addr)) {
+                    if (*earlier != value)
                         return error("recorded memory contradicts itself: " + hex(addr) + " read as " +
-                                     std::to_string(value) + " and as " + std::to_string(earlier->second) +
+                                     std::to_string(value) + " and as " + std::to_string(*earlier) +
                                      " with no guest code run between");
                     continue;
                 }
-                inputs[addr] = value;
+                inputs.store(addr, std::span(&value, 1));
+                if (!input_runs.empty() && input_runs.back().first + input_runs.back().second == addr)
+                    ++input_runs.back().second;
+                else
+                    input_runs.push_back({addr, 1});
             }
             if (r.has_bytes) known.store(r.address, r.bytes);
         }
