@@ -176,20 +176,20 @@ TEST(TraceReplay, SizeCapInsideAHugeEntryEndsWithThatEntryNamedIncomplete) {
     const std::string path = "/tmp/mtb_trace_replay_huge_" + std::to_string(::getpid()) + ".jsonl";
     constexpr uint32_t kReadPb = 0x5000, kWritePb = 0x5400;
     constexpr std::size_t kDatagram = 60000;  // 80,000 bytes of base64 per UDPWrite's read
-    constexpr std::size_t kCap = 6u << 20;
+    constexpr std::size_t kCap = 5u << 20;
     uint64_t huge_entry = 0;
     {
-        BridgeHarness h({{"ipptrace", path + " max=6M"}});
+        BridgeHarness h({{"ipptrace", path + " max=5M"}});
         ASSERT_EQ(udp_create(h), 0);
         const uint32_t stream = h.host.get32(BridgeHarness::kPb + U::stream.offset);
         LoopbackPeer peer;
-        // The UDPRead's completion routine (inside an interrupt entry) makes 100 UDPWrites of
-        // 60,000 bytes, each different: 8 MB of records in one outermost entry.
+        // The UDPRead's completion routine (inside an interrupt entry) makes 70 UDPWrites of
+        // 60,000 bytes, each different: 5.6 MB of records in one outermost entry.
         bool wrote = false;
         h.host.on_call = [&](uint32_t, GuestRegs &) {
             if (std::exchange(wrote, true)) return;
             put_wds(h, {std::string(kDatagram, 'x')});
-            for (int i = 0; i < 100; ++i) {
+            for (int i = 0; i < 70; ++i) {
                 h.host.put8(kData, static_cast<uint8_t>(i));
                 prepare_write(h, kWritePb, stream, kLoopback, peer.port);
                 h.control(kUdpWrite, kWritePb);
@@ -210,7 +210,7 @@ TEST(TraceReplay, SizeCapInsideAHugeEntryEndsWithThatEntryNamedIncomplete) {
     ASSERT_EQ(t.records.back().kind, "end");
     ASSERT_TRUE(end.contains("incomplete")) << end.dump();
     huge_entry = end["incomplete"].get<uint64_t>();
-    EXPECT_NE(end["reason"].get<std::string>().find("size cap of 6291456 bytes reached inside the entry of record " +
+    EXPECT_NE(end["reason"].get<std::string>().find("size cap of 5242880 bytes reached inside the entry of record " +
                                                      std::to_string(huge_entry)),
               std::string::npos)
         << end.dump();

@@ -36,10 +36,16 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
     MemoryShadow known;  // what the trace has shown of guest RAM so far
     std::optional<Segment> segment;
     // The open segment's input bytes: by address (paged, not a node per byte: a segment can read
-    // megabytes), and where they lie, as runs of adjacent addresses in reading order (each byte
-    // in one run), sorted when the segment closes.
+    // megabytes), and as runs of adjacent bytes in reading order (each byte in one run), sorted
+    // by address when the segment closes.
     MemoryShadow inputs;
-    std::vector<std::pair<uint32_t, uint32_t>> input_runs;  // first address, length
+    struct Run {
+        uint32_t first;
+        std::vector<uint8_t> bytes;
+        bool operator<(const Run &other) const { return first < other.first; }
+    };
+    std::vector<Run> input_runs;
+    std::vector<uint8_t> shown;  // scratch: the bytes of a read by length
 
     auto open_segment = [&](std::size_t index) {
         segment.emplace();
@@ -52,9 +58,11 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
         // Adjacent input bytes become one range, so replay writes few, large pieces.
         std::sort(input_runs.begin(), input_runs.end());
         auto &list = segment->inputs;
-        for (const auto &[first, length] : input_runs) {
-            if (list.empty() || list.back().first + list.back().second.size() != first) list.push_back({first, {}});
-            for (uint32_t addr = first; addr != first + length; ++addr) list.back().second.push_back(*inputs.get(addr));
+        for (Run &run : input_runs) {
+            if (!list.empty() && list.back().first + list.back().second.size() == run.first)
+                list.back().second.insert(list.back().second.end(), run.bytes.begin(), run.bytes.end());
+            else
+                list.push_back({run.first, std::move(run.bytes)});
         }
         const std::size_t number = model.segments.size();
         model.segment_at_start[segment->start] = number;
@@ -107,20 +115,30 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
                 known.store(r.address, r.bytes);
                 continue;
             }
+            // The bytes read: recorded, or (a read by length) what earlier records showed.
+            const uint8_t *values = r.bytes.data();
+            if (!r.has_bytes) {
+                shown.resize(r.length);
+                for (uint32_t j = 0; j < r.length; ++j) {
+                    const std::optional<uint8_t> byte = known.get(r.address + j);
+                    if (!byte) return error("a read without bytes of " + hex(r.address + j) + ", which no earlier record showed");
+                    shown[j] = *byte;
+                }
+                values = shown.data();
+            }
+            const std::size_t runs_before = input_runs.size();
             for (uint32_t j = 0; j < r.length; ++j) {
                 const uint32_t addr = r.address + j;
-                const std::optional<uint8_t> shown = known.get(addr);
-                if (!r.has_bytes && !shown)
-                    return error("a read without bytes of " + hex(addr) + ", which no earlier record showed");
-                const uint8_t value = r.has_bytes ? r.bytes[j] : *shown;
-                if (const auto written = segment->writes.find(addr); written != segment->writes.end()) {
-                    if (written->second.first != value)
-                        return error("recorded memory contradicts itself: " + hex(addr) + " read as " +
-                                     std::to_string(value) + " right after the bridge wrote " +
-                                     std::to_string(written->second.first) + " (line " +
-                                     std::to_string(trace.records[written->second.second].line) + ")");
-                    continue;
-                }
+                const uint8_t value = values[j];
+                if (!segment->writes.empty())
+                    if (const auto written = segment->writes.find(addr); written != segment->writes.end()) {
+                        if (written->second.first != value)
+                            return error("recorded memory contradicts itself: " + hex(addr) + " read as " +
+                                         std::to_string(value) + " right after the bridge wrote " +
+                                         std::to_string(written->second.first) + " (line " +
+                                         std::to_string(trace.records[written->second.second].line) + ")");
+                        continue;
+                    }
                 if (const auto earlier = inputs.get(addr)) {
                     if (*earlier != value)
                         return error("recorded memory contradicts itself: " + hex(addr) + " read as " +
@@ -128,12 +146,13 @@ std::variant<Model, ReadError> check_model(const Trace &trace) {
                                      " with no guest code run between");
                     continue;
                 }
-                inputs.store(addr, std::span(&value, 1));
-                if (!input_runs.empty() && input_runs.back().first + input_runs.back().second == addr)
-                    ++input_runs.back().second;
+                if (input_runs.size() > runs_before && input_runs.back().first + input_runs.back().bytes.size() == addr)
+                    input_runs.back().bytes.push_back(value);
                 else
-                    input_runs.push_back({addr, 1});
+                    input_runs.push_back({addr, {value}});
             }
+            // This record's new inputs, a run at a time (a record never names an address twice).
+            for (std::size_t k = runs_before; k < input_runs.size(); ++k) inputs.store(input_runs[k].first, input_runs[k].bytes);
             if (r.has_bytes) known.store(r.address, r.bytes);
         }
         // call, done, data, host: checked by their schema; replay compares them.
