@@ -141,6 +141,27 @@ TEST(LiveHostIo, DatagramSocketsHaveRoomFromTheirOpen) {
     EXPECT_EQ(got.length, static_cast<int64_t>(sizeof bytes));
 }
 
+// A drain that spent its budget leaves events queued with no interrupt pending and arms a
+// wake-up to come back for them (DriverCore::interrupt's breather): that wake-up raises the
+// interrupt although the queue is not empty. It was raised only on the queue's empty -> non-empty
+// transition, so it was swallowed and the bridge never ran again (issue 13: a guest's sync
+// TCPActiveOpen, and a receive, stalled for good behind a busy stream).
+TEST(LiveHostIo, AWakeUpRaisesTheInterruptWhileEventsAreStillQueued) {
+    FakeHost host;
+    net::LiveHostIo io(host);
+    Listener listener;
+    const net::Opened opened = io.open(net::SocketKind::tcp);
+    const int started = io.connect(opened.id, {0x7F000001, listener.port});
+    ASSERT_TRUE(started == 0 || started == EINPROGRESS);
+    ASSERT_TRUE(host.wait_for_raise(0, std::chrono::seconds(5))) << "the connection queued no event";
+    // The event stays queued, as a spent drain leaves it; the interrupt it raised was taken.
+    const uint64_t seen = host.raised();
+    io.arm_wake_up(io.now());
+    EXPECT_TRUE(host.wait_for_raise(seen, std::chrono::seconds(5))) << "the wake-up raised no interrupt";
+    Event event;
+    EXPECT_TRUE(wait_event(host, io, event, Event::Kind::wake));
+}
+
 // Issue 13 defect 1: sockets handed to the host layer are closed at shutdown, in every state
 // (connecting, listening, bound, plain), with no network-thread work still to run.
 TEST(LiveHostIo, ShutdownClosesEverySocket) {

@@ -8,7 +8,8 @@
 // Threads. Every member is called on the emulation thread only. The live implementation owns
 // its network thread internally; that thread never touches guest memory and reaches the
 // emulation thread only by queueing typed Events and calling HostEnvironment::raise_interrupt()
-// (only when the queue goes from empty to non-empty, i.e. on a transition).
+// when the queue goes from empty to non-empty (a transition), and at every wake-up whatever the
+// queue holds: a drain may stop with events still queued and count on its wake-up to return.
 //
 // Handles. Sockets are named by SocketIds the HostIo assigns (small integers, 0 = none), never by
 // file descriptors. An id is valid from the open that returned it until close(); the HostIo owns

@@ -188,7 +188,16 @@ void LiveHostIo::run() {
                 uint64_t expirations;
                 while (::read(timer_, &expirations, sizeof expirations) > 0) {
                 }
-                queue_raise([this](std::unique_lock<std::mutex> &) { wake_due_ = true; });
+                // Raised at every wake-up, not only when the queue was empty: a drain that spent
+                // its budget leaves events queued with no interrupt pending and arms a wake-up to
+                // come back for them (DriverCore::interrupt's breather). Raised on the transition
+                // only, that wake-up was swallowed whenever events were still queued, and the
+                // bridge never ran again (issue 13: a sync open and a receive stalled for good).
+                {
+                    std::lock_guard lock(mutex_);
+                    wake_due_ = true;
+                }
+                host_->raise_interrupt();
                 continue;
             }
             note(static_cast<uint32_t>(tag), static_cast<uint32_t>(tag >> 32), flags_from_epoll(events[i].events));
