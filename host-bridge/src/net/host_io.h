@@ -26,7 +26,11 @@
 // drain coalesce into one event carrying the flags now recorded). Nothing is queued while the
 // flags stay set: a client that does not consume (a full window, no receive pending) looks at
 // readiness() when it can consume again, and makes a syscall only when readiness() says it can
-// succeed. at_mark() is meant to be called only while `urgent` is set.
+// succeed. at_mark() is meant to be called only while `urgent` is set. A datagram socket (UDP,
+// ICMP) is writable from its open until a send_to answers EAGAIN; an Event{ready} with writable
+// says when room is back (the live one watches a datagram socket for room only in between: each
+// datagram sent would otherwise wake its network thread). Nothing waits for it today: UDPWrite
+// answers insufficientResources at once, an echo request its timeout result.
 //
 // Events (typed data, drained by DriverCore::interrupt() through next_event()):
 //   ready      a socket gained readiness flags (listeners: `readable` = connections to accept)
