@@ -130,11 +130,15 @@ private:
         host_.put16(pb + hdr::ioTrap.offset, async ? 0xA404 : 0xA004);
         host_.put32(pb + hdr::ioCompletion.offset, async ? kCompletion : 0);
         host_.put16(pb + hdr::csCode.offset, cs_code);
-        // IPEchoICMP runs its icmpCompletion (through the same trampoline), sync or async.
+        // IPEchoICMP also runs its icmpCompletion (through the same trampoline), sync or async:
+        // an async echo runs both routines, or one when both are the same address
+        // (mactcp-reference, IPEchoICMP).
         const bool echo = cs_code == static_cast<uint16_t>(CsCode::ipctlEchoICMP) &&
                           host_.memory().contains(pb + layout::icmp_echo::icmpCompletion.offset, 4) &&
                           host_.get32(pb + layout::icmp_echo::icmpCompletion.offset) != 0;
-        if (async || echo) ++issued_[pb];
+        const bool echo_routine_is_io_completion =
+            echo && async && host_.get32(pb + layout::icmp_echo::icmpCompletion.offset) == kCompletion;
+        issued_[pb] += (async ? 1 : 0) + (echo && !echo_routine_is_io_completion ? 1 : 0);
         GuestRegs regs;
         regs.d[0] = 2;  // Control
         regs.a[0] = pb;

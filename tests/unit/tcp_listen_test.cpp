@@ -59,8 +59,9 @@ TEST(TcpListen, OneListenerPerPortSharedInIssueOrder) {
     ASSERT_TRUE(h.wait_done(0x5100));
     EXPECT_EQ(h.result(0x5100), 0);
     EXPECT_EQ(h.host.get16(0x5100 + T::open::remotePort.offset), local_port_of(second.fd));
-    // No waiter left: a connection is reset; after the listener's one-second linger (kept for
-    // servers that re-listen at once) connections are refused.
+    // No waiter left: a connection waits in the backlog through the listener's one-second
+    // linger (kept for servers that re-listen at once) and is reset when it ends unused; after
+    // it connections are refused.
     h.settle();
     HostPeer unwanted = connect_to(port);
     if (unwanted.fd >= 0) {
@@ -71,6 +72,32 @@ TEST(TcpListen, OneListenerPerPortSharedInIssueOrder) {
     }
     h.settle(std::chrono::milliseconds(1300));
     EXPECT_LT(connect_to(port).fd, 0);
+}
+
+// A server that re-listens after each session (tcp_server.c, DGD, Tcl): a client that connects
+// between the end of one passive open and the next is not reset but taken by the next open.
+TEST(TcpListen, AConnectionBetweenTwoOpensOnAPortGoesToTheNextOpen) {
+    TcpHarness h;
+    ASSERT_EQ(h.create(kStream), 0);
+    ASSERT_EQ(h.create(kStream2), 0);
+    h.passive_open(0x5000, kStream, 0);
+    const uint16_t port = h.host.get16(0x5000 + T::open::localPort.offset);
+    HostPeer first = connect_to(port);
+    ASSERT_TRUE(h.wait_done(0x5000));
+    EXPECT_EQ(h.result(0x5000), 0);
+    HostPeer early = connect_to(port);  // nobody listens on the guest side now
+    ASSERT_GE(early.fd, 0);
+    h.settle(std::chrono::milliseconds(200));
+    pollfd p{early.fd, POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, 0), 0) << "the early connection was reset";
+    h.passive_open(0x5100, kStream2, port);
+    ASSERT_TRUE(h.wait_done(0x5100));
+    EXPECT_EQ(h.result(0x5100), 0);
+    EXPECT_EQ(h.host.get16(0x5100 + T::open::remotePort.offset), local_port_of(early.fd));
+    early.send_all("late");
+    h.rcv(0x5200, kStream2, 0x80000, 10);
+    ASSERT_TRUE(h.wait_done(0x5200));
+    EXPECT_EQ(h.get_bytes(0x80000, 4), "late");
 }
 
 TEST(TcpListen, RemoteFiltersPickTheMatchingOpenAndUnmatchedConnectionsAreReset) {

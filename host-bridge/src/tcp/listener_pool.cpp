@@ -29,6 +29,10 @@ int16_t ListenerPool::join(uint16_t &guest_port, ListenWaiter waiter, uint32_t &
             }
             found->second.waiters.push_back(waiter);
             local_host = found->second.address;
+            // Connections that arrived while nobody waited are in the backlog: take them once
+            // the caller has made its stream an open in progress (next timer round).
+            if (!found->second.retry && (core_->io().readiness(found->second.socket) & net::ready::readable))
+                retry_later(found->second, guest_port, std::chrono::milliseconds(0));
             return err::noErr;
         }
     }
@@ -82,6 +86,9 @@ void ListenerPool::accept_waiting(uint16_t guest_port, uint64_t id) {
         if (found == listeners_.end() || found->second.id != id) return;
         Listener &listener = found->second;
         if (!(io.readiness(listener.socket) & net::ready::readable)) return;
+        // A lingering listener leaves connections in the backlog for the next passive open
+        // (join takes them); the linger's end closes the listener and the host resets them.
+        if (listener.waiters.empty()) return;
         const net::Accepted accepted = io.accept(listener.socket);
         if (accepted.id == net::kNoSocket) {
             if (accepted.error == EAGAIN || accepted.error == EWOULDBLOCK) return;

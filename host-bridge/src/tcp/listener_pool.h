@@ -3,9 +3,10 @@
 // The listener exists while at least one open waits on it, and lingers one second after the
 // last one leaves: servers re-listen on the same port right after each accept (Tcl, DGD,
 // Retro68), and closing at once would reset the connections that reach the port in between
-// (they wait in the backlog instead). Accepted connections go to the waiting opens in issue
-// order (TcpService applies the remote host/port filters) and a connection no open wants is
-// reset, like MacTCP refusing a SYN nobody listens for.
+// (they wait in the backlog instead, and the next open on the port takes them; when the linger
+// ends unused, closing the listener resets them). Accepted connections go to the waiting opens
+// in issue order (TcpService applies the remote host/port filters) and a connection no waiting
+// open wants is reset, like MacTCP refusing a SYN nobody listens for.
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 

@@ -47,17 +47,9 @@ int accept_within(int listener, std::chrono::milliseconds timeout) {
     return fd;
 }
 
-int connect_loopback(uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    set_timeouts(fd, 20s);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
-        ::close(fd);
-        return -1;
-    }
+int connect_with_timeouts(uint16_t port) {
+    const int fd = connect_loopback(port);
+    if (fd >= 0) set_timeouts(fd, 20s);
     return fd;
 }
 
@@ -226,7 +218,7 @@ TEST(Clients, MacPythonServerSession) {
         ASSERT_EQ(line.rfind("port ", 0), 0u) << line;
         const uint16_t port = static_cast<uint16_t>(std::stoul(line.substr(5)));
         {
-            Conn c(connect_loopback(port));
+            Conn c(connect_with_timeouts(port));
             ASSERT_TRUE(c.ok()) << "cannot connect to the guest's passive open on " << port;
             ASSERT_TRUE(ctl.send("client " + std::to_string(local_port_of(c.fd())) + "\n"));
             ASSERT_TRUE(ctl.line(line));
@@ -240,7 +232,7 @@ TEST(Clients, MacPythonServerSession) {
         ASSERT_TRUE(ctl.line(line));
         ASSERT_EQ(line, "listening");
         {
-            Conn c(connect_loopback(fixed_port));
+            Conn c(connect_with_timeouts(fixed_port));
             ASSERT_TRUE(c.ok()) << "cannot connect to the guest's passive open on " << fixed_port;
             ASSERT_TRUE(c.send("bye\n"));
             c.until_eof();
@@ -248,7 +240,7 @@ TEST(Clients, MacPythonServerSession) {
         ASSERT_TRUE(ctl.line(line));
         ASSERT_EQ(line.rfind("port ", 0), 0u) << line;
         {
-            Conn c(connect_loopback(static_cast<uint16_t>(std::stoul(line.substr(5)))));
+            Conn c(connect_with_timeouts(static_cast<uint16_t>(std::stoul(line.substr(5)))));
             ASSERT_TRUE(c.ok()) << "cannot connect to the guest's third passive open";
             ASSERT_TRUE(ctl.line(line));  // held open until the guest is done with it
             EXPECT_EQ(line, "done");
@@ -372,11 +364,11 @@ TEST(Clients, NcsaListenSpinAndAcceptByRelisten) {
         ASSERT_TRUE(ctl.line(line));
         ASSERT_EQ(line.rfind("port ", 0), 0u) << line;
         const uint16_t port = static_cast<uint16_t>(std::stoul(line.substr(5)));
-        Conn first(connect_loopback(port));
+        Conn first(connect_with_timeouts(port));
         ASSERT_TRUE(first.ok()) << "cannot connect to the guest's listen() on " << port;
         ASSERT_TRUE(ctl.line(line));
         ASSERT_EQ(line, "relistening");
-        Conn second(connect_loopback(port));
+        Conn second(connect_with_timeouts(port));
         ASSERT_TRUE(second.ok()) << "cannot connect to the guest's second listen() on " << port;
         ASSERT_TRUE(first.send("one\n"));
         ASSERT_TRUE(second.send("two\n"));

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 
@@ -44,20 +45,9 @@ TEST(TcpDemo, HttpClientFetchesAPage) {
 TEST(TcpDemo, EchoServerGreetsAndEchoes) {
     const uint16_t port = closed_loopback_port();
     std::string transcript;
+    std::atomic<bool> guest_finished{false};
     std::thread client([&] {
-        int fd = -1;
-        for (int i = 0; i < 500 && fd < 0; ++i) {
-            fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            sockaddr_in a{};
-            a.sin_family = AF_INET;
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            a.sin_port = htons(port);
-            if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
-                ::close(fd);
-                fd = -1;
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            }
-        }
+        const int fd = connect_when_listening(port, guest_finished);
         if (fd < 0) return;
         auto read_some = [&] {
             char buffer[512];
@@ -73,6 +63,7 @@ TEST(TcpDemo, EchoServerGreetsAndEchoes) {
         ::close(fd);
     });
     const auto result = run("demo_echo_server", {{"port", std::to_string(port)}, {"clients", "1"}});
+    guest_finished = true;
     client.join();
     EXPECT_NE(transcript.find("Hello from a 68k Mac"), std::string::npos) << transcript;
     EXPECT_NE(transcript.find("ping from the host"), std::string::npos) << transcript;

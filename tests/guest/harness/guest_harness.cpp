@@ -2,14 +2,23 @@
 #include "guest_harness.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 
 namespace mtb::guest {
 
@@ -75,9 +84,71 @@ LoopbackListener::~LoopbackListener() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+namespace {
+
+// The kernel's ephemeral range (connect()'s source ports): a port chosen below it is never taken
+// by an outgoing connection of another test running at the same time.
+std::pair<int, int> ephemeral_range() {
+    std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+    int low = 32768, high = 60999;
+    in >> low >> high;
+    return {low, high};
+}
+
+bool loopback_port_is_free(uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    const bool free = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+    if (fd >= 0) ::close(fd);
+    return free;
+}
+
+}  // namespace
+
 uint16_t closed_loopback_port() {
-    LoopbackListener temporary;
-    return temporary.port();
+    // Test processes running side by side (ctest -j) agree through lock files: a port whose
+    // lock another live process holds is skipped, and the lock goes with this process (its
+    // descriptor is never closed), so the port stays ours for the whole test.
+    static std::mutex mutex;
+    const std::scoped_lock lock(mutex);
+    const auto [ephemeral_low, ephemeral_high] = ephemeral_range();
+    const int high = std::min(ephemeral_low, 65536) - 1, low = std::max(1024, high - 12000);
+    if (high <= low) throw std::runtime_error("no loopback port range below the ephemeral ports");
+    const std::filesystem::path locks = std::filesystem::temp_directory_path() / "mtb-test-ports";
+    std::filesystem::create_directories(locks);
+    const int span = high - low + 1;
+    const int start = static_cast<int>(std::random_device{}() % static_cast<unsigned>(span));
+    for (int i = 0; i < span; ++i) {
+        const auto port = static_cast<uint16_t>(low + (start + i) % span);
+        const std::string file = (locks / std::to_string(port)).string();
+        const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (fd < 0) continue;
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && loopback_port_is_free(port)) return port;
+        ::close(fd);
+    }
+    throw std::runtime_error("no free loopback port below the ephemeral range");
+}
+
+int connect_loopback(uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0) return fd;
+    if (fd >= 0) ::close(fd);
+    return -1;
+}
+
+int connect_when_listening(uint16_t port, const std::atomic<bool> &guest_finished) {
+    while (!guest_finished) {
+        if (const int fd = connect_loopback(port); fd >= 0) return fd;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
 }
 
 }  // namespace mtb::guest

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -42,7 +43,17 @@ private:
     uint16_t port_ = 0;
 };
 
-// A loopback TCP port with nothing listening on it.
+// A loopback TCP port with nothing listening on it, reserved for this process: below the
+// kernel's ephemeral range (no outgoing connection anywhere takes it as its source port) and
+// locked against the other test processes of a parallel run, so a guest server can listen on it
+// and a "closed port" stays closed.
 uint16_t closed_loopback_port();
+
+// One connection attempt to 127.0.0.1:`port`; the socket, or -1.
+int connect_loopback(uint16_t port);
+
+// A host client of a guest server: connects as soon as the guest listens, however long the
+// guest takes to get there on a loaded machine; -1 only once `guest_finished` is set.
+int connect_when_listening(uint16_t port, const std::atomic<bool> &guest_finished);
 
 }  // namespace mtb::guest

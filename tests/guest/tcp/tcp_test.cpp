@@ -114,27 +114,10 @@ std::set<uint16_t> listening_ports() {
     return ports;
 }
 
-int connect_loopback(uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 // A host client of the guest server: connects (retrying until the guest listens), sends a
 // line, expects the echo and the guest's FIN, then closes.
-bool client_exchange(uint16_t port, const std::string &line, std::string &answer) {
-    int fd = -1;
-    for (int i = 0; i < 500 && fd < 0; ++i) {
-        fd = connect_loopback(port);
-        if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+bool client_exchange(uint16_t port, const std::string &line, std::string &answer, const std::atomic<bool> &guest_finished) {
+    const int fd = connect_when_listening(port, guest_finished);
     if (fd < 0) return false;
     ::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
     char buffer[256];
@@ -160,13 +143,15 @@ TEST(Tcp, EveryCallAndTheStateMatrixErrors) {
 TEST(Tcp, GuestServerOnAFixedPortAcceptsHostClients) {
     const uint16_t port = closed_loopback_port();
     std::vector<std::string> answers(3);
+    std::atomic<bool> guest_finished{false};
     std::thread clients([&] {
         for (int i = 0; i < 3; ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            client_exchange(port, "hello " + std::to_string(i) + "\n", answers[i]);
+            client_exchange(port, "hello " + std::to_string(i) + "\n", answers[i], guest_finished);
         }
     });
     run("tcp_tcp_server", {{"port", std::to_string(port)}, {"clients", "3"}});
+    guest_finished = true;
     clients.join();
     for (int i = 0; i < 3; ++i) EXPECT_EQ(answers[i], "echo: hello " + std::to_string(i) + "\n");
 }
@@ -174,17 +159,19 @@ TEST(Tcp, GuestServerOnAFixedPortAcceptsHostClients) {
 TEST(Tcp, GuestServerOnPortZeroAcceptsAHostClient) {
     const std::set<uint16_t> before = listening_ports();
     std::string answer;
+    std::atomic<bool> guest_finished{false};
     std::thread client([&] {
-        for (int i = 0; i < 1000; ++i) {
+        while (!guest_finished) {
             for (uint16_t port : listening_ports()) {
                 if (before.contains(port)) continue;
-                client_exchange(port, "port zero\n", answer);
+                client_exchange(port, "port zero\n", answer, guest_finished);
                 return;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     });
     run("tcp_tcp_server", {{"port", "0"}, {"clients", "1"}});
+    guest_finished = true;
     client.join();
     EXPECT_EQ(answer, "echo: port zero\n");
 }
