@@ -25,44 +25,6 @@ namespace {
 constexpr uint32_t kReadPb = 0x5000;
 constexpr uint32_t kAsr = 0xA000;
 
-// A UDP socket on [::1]:ephemeral: the IPv6-only host.
-struct Ipv6Peer {
-    Ipv6Peer() {
-        fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_in6 a{};
-        a.sin6_family = AF_INET6;
-        a.sin6_addr = in6addr_loopback;
-        ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        socklen_t l = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &l);
-        port = ntohs(a.sin6_port);
-    }
-    ~Ipv6Peer() { ::close(fd); }
-    void send_to(uint16_t to_port, const std::string &bytes) const {
-        sockaddr_in6 to{};
-        to.sin6_family = AF_INET6;
-        to.sin6_addr = in6addr_loopback;
-        to.sin6_port = htons(to_port);
-        ::sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr *>(&to), sizeof to);
-    }
-    struct Received {
-        std::string bytes;
-        uint16_t from_port = 0;
-    };
-    std::optional<Received> receive(int ms = 2000) const {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, ms) != 1) return std::nullopt;
-        std::vector<char> buffer(70000);
-        sockaddr_in6 from{};
-        socklen_t length = sizeof from;
-        const ssize_t n = ::recvfrom(fd, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr *>(&from), &length);
-        if (n < 0) return std::nullopt;
-        return Received{std::string(buffer.data(), static_cast<size_t>(n)), ntohs(from.sin6_port)};
-    }
-    int fd = -1;
-    uint16_t port = 0;
-};
-
 // The live host with its clock moved on by what the test says (wake-ups kept on the real one).
 class ShiftedClockIo final : public net::ForwardingHostIo {
 public:
@@ -111,7 +73,7 @@ TEST(UdpIpv6, DatagramsBothWaysWithAnAaaaOnlyHostAndTheTraceReplays) {
     TestDnsServer dns;
     dns.add_standard_zone();  // v6only.test.example: AAAA ::1 only
     const std::string path = "/tmp/mtb_udp_ipv6_" + std::to_string(::getpid()) + ".jsonl";
-    Ipv6Peer peer;
+    Ipv6LoopbackPeer peer;
     {
         BridgeHarness h({{"ippdns", dns.pref(300)}, {"ipptrace", path}});
         const uint32_t stand_in = lookup(h, "v6only.test.example");
@@ -176,7 +138,7 @@ TEST(UdpIpv6, TheMappingIsHeldWhileAStreamThatSentToItLives) {
     constexpr uint32_t kBufferB = 0x30000, kBufferC = 0x40000;
     TestDnsServer dns;
     dns.add_standard_zone();
-    Ipv6Peer peer;
+    Ipv6LoopbackPeer peer;
     BridgeHarness h(inject<ShiftedClockIo>, {{"ippdns", dns.pref(300)}});
     auto &io = *static_cast<ShiftedClockIo *>(h.injected.io);
     const uint32_t stand_in = lookup(h, "v6only.test.example");
@@ -211,7 +173,7 @@ TEST(UdpIpv6, Icmpv6PortUnreachableIsReportedForTheStandIn) {
     const uint16_t port = created_port(h);
     uint16_t closed;
     {
-        Ipv6Peer gone;
+        Ipv6LoopbackPeer gone;
         closed = gone.port;
     }
     std::vector<uint8_t> report;
