@@ -107,11 +107,75 @@ static void test_sync_refused_open(void)
     DisposePtr(buf);
 }
 
+/*
+ * A request made at interrupt level reaches a driver that is not busy at once (the ROM starts it),
+ * also when the interrupt was taken inside a task-level call to that driver: .IPP clears
+ * drvrActive as soon as it has taken its queue's last request. Here TCPAbort cancels a pending
+ * TCPPassiveOpen; the open's completion routine runs from the interrupt the abort raised, taken
+ * on the way out of the abort's driver call, and issues TCPStatus, which finishes at once. The
+ * machine used to leave that request to the interrupted call's loop: PBControlAsync returned with
+ * ioResult still 1, and the status routine ran later, at task level.
+ */
+static TCPiopb listen_pb, status_pb;
+static volatile short status_result_at_return = 99, status_routine_level = -1;
+
+static short interrupt_level(void)
+{
+    unsigned short sr;
+    __asm__ volatile("move.w %%sr,%0" : "=d"(sr));
+    return (short)((sr >> 8) & 7);
+}
+
+static void on_status(TCPiopb *pb)
+{
+    (void)pb;
+    status_routine_level = interrupt_level();
+}
+
+static void on_listen_cancelled(TCPiopb *pb)
+{
+    ++completions;
+    memset(&status_pb, 0, sizeof status_pb);
+    status_pb.ioCRefNum = ref;
+    status_pb.csCode = TCPStatus;
+    status_pb.tcpStream = pb->tcpStream;
+    status_pb.ioCompletion = (ProcPtr)on_status;
+    PBControlAsync((ParmBlkPtr)&status_pb);
+    status_result_at_return = status_pb.ioResult;
+}
+
+static void test_call_from_an_interrupt_inside_a_driver_call(void)
+{
+    TCPiopb abort_pb;
+    Ptr buf = NewPtr(8192);
+    StreamPtr stream = create_stream(buf);
+    memset(&listen_pb, 0, sizeof listen_pb);
+    listen_pb.ioCRefNum = ref;
+    listen_pb.csCode = TCPPassiveOpen;
+    listen_pb.tcpStream = stream;
+    listen_pb.ioCompletion = (ProcPtr)on_listen_cancelled;
+    completions = 0;
+    CHECK_EQ(PBControlAsync((ParmBlkPtr)&listen_pb), noErr);
+    CHECK_EQ(listen_pb.ioResult, inProgress);
+    memset(&abort_pb, 0, sizeof abort_pb);
+    abort_pb.ioCRefNum = ref;
+    abort_pb.csCode = TCPAbort;
+    abort_pb.tcpStream = stream;
+    CHECK_EQ(PBControlSync((ParmBlkPtr)&abort_pb), noErr);
+    CHECK_EQ(completions, 1); /* the interrupt was taken inside the abort's call */
+    CHECK_EQ(listen_pb.ioResult, connectionTerminated);
+    CHECK_EQ(status_result_at_return, connectionDoesntExist);
+    CHECK_EQ(status_routine_level, 1);
+    release_stream(stream, buf);
+    DisposePtr(buf);
+}
+
 int main(void)
 {
     test_open();
     test_get_addr();
     test_async_open();
     test_sync_refused_open();
+    test_call_from_an_interrupt_inside_a_driver_call();
     return mtb_test_finish();
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "driver/driver_core.h"
+#include "driver/mactcp_codes.h"
 #include "fake_host.h"
 
 namespace mtb::test {
@@ -15,11 +16,12 @@ class InstantService final : public Service {
 public:
     explicit InstantService(DriverCore &core) : core_(&core) {}
     Outcome handle(Call &call) override {
-        const RequestId id = core_->begin_pending(call);
-        core_->complete(id, 0);
+        last = core_->begin_pending(call);
+        core_->complete(last, 0);
         return kPending;
     }
     void reset() override {}
+    RequestId last{};
 
 private:
     DriverCore *core_;
@@ -63,6 +65,43 @@ TEST(InterruptFairness, ReissuingCompletionRoutinesGetBoundedBatches) {
     core.interrupt();  // the breather's own event
     core.interrupt();
     EXPECT_GT(host.calls.size(), first_batch);
+    host.on_call = nullptr;
+    core.shutdown();
+}
+
+// Past the budget, a completion made from a routine waits for the next drain whole: ioResult
+// stays inProgress with its routine, so task level never sees a final ioResult whose routine has
+// not run. Ended meanwhile at task level (TCPAbort and TCPRelease end a stream's deferred
+// receives so), the request completes once, with the newer result, and never late with noErr.
+TEST(InterruptFairness, ADeferredCompletionEndedAtTaskLevelCompletesOnceWithTheNewerResult) {
+    FakeHost host;
+    host.install_driver();
+    DriverCore core(host, host);
+    InstantService service(core);
+    core.add_service(200, 200, service);
+    GuestRegs open;
+    open.a[1] = FakeHost::kDceAddress;
+    core.emul_op(open);
+    ASSERT_EQ(open.d[0], 0u);
+    constexpr uint32_t kPb = 0x4000;
+    const auto io_result = [&] { return static_cast<int16_t>(host.get16(kPb + 16)); };
+    host.on_call = [&](uint32_t, GuestRegs &regs) {
+        if (static_cast<int16_t>(regs.d[0]) == err::noErr) issue(core, host, regs.a[0]);
+    };
+    issue(core, host, kPb);
+    core.interrupt();  // spends its budget: the last re-issued request's completion is deferred
+    ASSERT_TRUE(core.is_deferred(service.last));
+    EXPECT_EQ(io_result(), err::inProgress);
+    const std::size_t routines = host.calls.size();
+    EXPECT_TRUE(core.complete(service.last, err::connectionTerminated));  // at task level
+    EXPECT_EQ(io_result(), err::connectionTerminated);
+    EXPECT_FALSE(core.is_deferred(service.last));
+    core.interrupt();
+    ASSERT_EQ(host.calls.size(), routines + 1);
+    EXPECT_EQ(static_cast<int16_t>(host.calls.back().regs.d[0]), err::connectionTerminated);
+    core.interrupt();
+    EXPECT_EQ(host.calls.size(), routines + 1);  // nothing completes twice or late
+    EXPECT_EQ(io_result(), err::connectionTerminated);
     host.on_call = nullptr;
     core.shutdown();
 }

@@ -6,6 +6,7 @@
 
 #include "driver/mactcp_codes.h"
 #include "driver/scratch_layout.h"
+#include "no_room_io.h"
 #include "udp_test_support.h"
 
 namespace mtb::test {
@@ -121,6 +122,28 @@ TEST(IpEcho, WithoutIcmpSocketsTheResultIsALoggedTimeout) {
     EXPECT_TRUE(std::any_of(h.host.logs.begin(), h.host.logs.end(), [](const std::string &line) {
         return line.find("ICMP echo disabled") != std::string::npos;
     }));
+}
+
+// An echo request the host cannot queue (send queue full) ends at once with the timeout result,
+// both routines run, without waiting for room or for its 30-second timeout.
+TEST(IpEcho, AFullHostSendQueueEndsTheRequestAtOnce) {
+    BridgeHarness h(inject<NoRoomIo>);
+    auto &io = *static_cast<NoRoomIo *>(h.injected.io);
+    io.no_room = 1;
+    prepare_echo(h, "no room", 30, kIcmpCompletion);
+    EXPECT_EQ(h.control(kEcho, kEchoPb, true, kIoCompletion), err::inProgress);
+    h.bridge.interrupt();
+    EXPECT_EQ(h.io_result(kEchoPb), err::icmpEchoTimeoutErr);
+    EXPECT_EQ(c_routines(h), (std::vector<uint32_t>{kIoCompletion, kIcmpCompletion}));
+    if (io.refused == 0) {
+        std::printf("[ NOTE     ] this host forbids ICMP sockets: the request ended without a send\n");
+        return;
+    }
+    EXPECT_EQ(io.refused, 1);
+    // The next request goes to the host (its reply is not this test's business).
+    prepare_echo(h, "room", 1, kIcmpCompletion);
+    EXPECT_EQ(h.control(kEcho, kEchoPb, true, kIoCompletion), err::inProgress);
+    EXPECT_EQ(io.refused, 1);
 }
 
 TEST(IpEcho, BadDataIsTheWdsError) {

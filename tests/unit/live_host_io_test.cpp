@@ -117,6 +117,51 @@ TEST(LiveHostIo, WakeUpArrivesAsAnEvent) {
     EXPECT_TRUE(wait_event(host, io, event, Event::Kind::wake));
 }
 
+// A datagram socket has room from its open (no event needed: it is not watched for room, which
+// would wake the network thread for every datagram sent); sends go out, and a datagram that
+// arrives is an Event{ready} with readable, room still recorded.
+TEST(LiveHostIo, DatagramSocketsHaveRoomFromTheirOpen) {
+    FakeHost host;
+    net::LiveHostIo io(host);
+    const net::SocketId sender = io.open(net::SocketKind::udp).id;
+    const net::SocketId receiver = io.open(net::SocketKind::udp).id;
+    EXPECT_EQ(io.readiness(sender), net::ready::writable);
+    ASSERT_EQ(io.bind(receiver, {0x7F000001, 0}), 0);
+    const uint16_t port = io.local_endpoint(receiver)->port;
+    char bytes[] = "datagram";
+    const iovec part{bytes, sizeof bytes};
+    for (int i = 0; i < 100; ++i) ASSERT_EQ(io.send_to(sender, {&part, 1}, {0x7F000001, port}), 0);
+    EXPECT_EQ(io.readiness(sender), net::ready::writable);
+    Event event;
+    ASSERT_TRUE(wait_event(host, io, event, Event::Kind::ready));
+    EXPECT_EQ(event.socket, receiver);
+    EXPECT_EQ(event.flags, net::ready::readable | net::ready::writable);
+    uint8_t into[16];
+    const net::Datagram got = io.receive_from(receiver, into, false);
+    EXPECT_EQ(got.length, static_cast<int64_t>(sizeof bytes));
+}
+
+// A drain that spent its budget leaves events queued with no interrupt pending and arms a
+// wake-up to come back for them (DriverCore::interrupt's breather): that wake-up raises the
+// interrupt although the queue is not empty. It was raised only on the queue's empty -> non-empty
+// transition, so it was swallowed and the bridge never ran again (issue 13: a guest's sync
+// TCPActiveOpen, and a receive, stalled for good behind a busy stream).
+TEST(LiveHostIo, AWakeUpRaisesTheInterruptWhileEventsAreStillQueued) {
+    FakeHost host;
+    net::LiveHostIo io(host);
+    Listener listener;
+    const net::Opened opened = io.open(net::SocketKind::tcp);
+    const int started = io.connect(opened.id, {0x7F000001, listener.port});
+    ASSERT_TRUE(started == 0 || started == EINPROGRESS);
+    ASSERT_TRUE(host.wait_for_raise(0, std::chrono::seconds(5))) << "the connection queued no event";
+    // The event stays queued, as a spent drain leaves it; the interrupt it raised was taken.
+    const uint64_t seen = host.raised();
+    io.arm_wake_up(io.now());
+    EXPECT_TRUE(host.wait_for_raise(seen, std::chrono::seconds(5))) << "the wake-up raised no interrupt";
+    Event event;
+    EXPECT_TRUE(wait_event(host, io, event, Event::Kind::wake));
+}
+
 // Issue 13 defect 1: sockets handed to the host layer are closed at shutdown, in every state
 // (connecting, listening, bound, plain), with no network-thread work still to run.
 TEST(LiveHostIo, ShutdownClosesEverySocket) {

@@ -58,6 +58,10 @@ TEST(TraceReader, CorruptLineNamesTheLineAndWhatIsWrong) {
     EXPECT_EQ(error_of(kHeader + rec(1, R"("k":"entry","e":"control")")), "line 2: missing field \"d0\"");
     EXPECT_EQ(error_of(kHeader + rec(1, R"("k":"entry","e":"interrupt","n":"x")")), "line 2: field \"n\" has the wrong type");
     EXPECT_EQ(error_of(""), "line 1: the file is empty");
+    // The header's name field present with another type (found by trace_reader_fuzz: an exception).
+    std::string odd_header = kHeader;
+    odd_header.replace(odd_header.find(R"("trace":"mactcp-bridge")"), 23, R"("trace":{"x":1})");
+    EXPECT_EQ(error_of(odd_header), R"(line 1: not a MacTCP Bridge trace (no "trace":"mactcp-bridge"))");
     EXPECT_EQ(error_of("not json\n"), "line 1: corrupt line: column 2: syntax error while parsing value - invalid literal; last read: 'no'");
 }
 

@@ -12,6 +12,7 @@
 
 #include "driver/mactcp_codes.h"
 #include "driver/scratch_layout.h"
+#include "no_room_io.h"
 #include "trace_lines.h"
 #include "udp_test_support.h"
 
@@ -156,6 +157,33 @@ TEST(UdpWrite, IppallowRefusesOtherDestinations) {
     prepare_write(h, BridgeHarness::kPb, kUdpBuffer, kLoopback, peer.port);
     EXPECT_EQ(control(kUdpWrite), err::ipRouteErr);
     EXPECT_FALSE(peer.receive(200));
+}
+
+// A UDPWrite that finds the host's send queue full never waits for room (a datagram socket
+// reports room only after a send found none): it answers "too many datagrams queued"
+// (insufficientResources) from the call itself, sync or async, and the next write, with room
+// back, goes out.
+TEST(UdpWrite, AFullHostSendQueueAnswersAtOnceAndTheNextWriteGoesOut) {
+    BridgeHarness h(inject<NoRoomIo>);
+    auto &io = *static_cast<NoRoomIo *>(h.injected.io);
+    ASSERT_EQ(udp_create(h), 0);
+    LoopbackPeer peer;
+    put_wds(h, {"first"});
+    prepare_write(h, BridgeHarness::kPb, kUdpBuffer, kLoopback, peer.port);
+    io.no_room = 1;
+    EXPECT_EQ(h.control(kUdpWrite), err::insufficientResources);
+    io.no_room = 1;
+    prepare_write(h, kReadPb, kUdpBuffer, kLoopback, peer.port);
+    h.control(kUdpWrite, kReadPb, true, 0x9000);
+    EXPECT_EQ(h.io_result(kReadPb), err::insufficientResources);
+    EXPECT_EQ(io.refused, 2);
+    put_wds(h, {"second"});
+    prepare_write(h, BridgeHarness::kPb, kUdpBuffer, kLoopback, peer.port);
+    EXPECT_EQ(h.control(kUdpWrite), 0);
+    const auto got = peer.receive();
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->bytes, "second");
+    EXPECT_FALSE(peer.receive(100));  // the refused datagrams were not sent later behind the guest's back
 }
 
 TEST(UdpRead, DatagramsLandInTheReceiveBufferWithTheirSender) {

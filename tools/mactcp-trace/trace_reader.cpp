@@ -106,7 +106,9 @@ bool is_one_of(const std::string &value, std::initializer_list<const char *> all
 
 std::optional<std::string> check_header(const json &header) {
     if (!header.is_object()) return "the first line is not a trace header object";
-    if (header.value("trace", "") != "mactcp-bridge") return "not a MacTCP Bridge trace (no \"trace\":\"mactcp-bridge\")";
+    // Not value("trace", ""): it throws when the field is there with another type.
+    const auto trace = header.find("trace");
+    if (trace == header.end() || !trace->is_string() || *trace != "mactcp-bridge") return "not a MacTCP Bridge trace (no \"trace\":\"mactcp-bridge\")";
     const auto format = header.find("format");
     if (format == header.end()) {
         if (header.contains("version")) return "format 1 (before header records): re-record it with this bridge";

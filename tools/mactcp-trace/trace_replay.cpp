@@ -59,16 +59,33 @@ private:
 
 std::string hex(uint32_t v) { return fmt::format("{:#010x}", v); }
 
+// Fields shown in reports. The reader checks only the fields replay uses, so a field shown
+// here may hold any type in a damaged trace (json's value() would throw, const [] is undefined).
+std::string text(const json &j, const char *key) {
+    const auto found = j.find(key);
+    return found != j.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+uint64_t number(const json &j, const char *key) {
+    const auto found = j.find(key);
+    return found != j.end() && found->is_number_unsigned() ? found->get<uint64_t>() : 0;
+}
+
 std::string brief(const json &j) {
-    const std::string k = j.value("k", "");
-    if (k == "entry") return "entry " + j.value("e", "");
-    if (k == "ret") return j.contains("result") ? "return " + j.value("result", "") : "return";
-    if (k == "call") return fmt::format("call {} pb {}", j.value("name", ""), hex(j.value("pb", 0u)));
-    if (k == "done") return fmt::format("done {} pb {} {}", j.value("name", ""), hex(j.value("pb", 0u)), j.value("result_name", ""));
-    if (k == "cb") return fmt::format("callback {} {}", j.value("cb", ""), j["args"].dump());
+    const std::string k = text(j, "k");
+    if (k == "entry") return "entry " + text(j, "e");
+    if (k == "ret") return j.contains("result") ? "return " + text(j, "result") : "return";
+    if (k == "call") return fmt::format("call {} pb {}", text(j, "name"), hex(static_cast<uint32_t>(number(j, "pb"))));
+    if (k == "done")
+        return fmt::format("done {} pb {} {}", text(j, "name"), hex(static_cast<uint32_t>(number(j, "pb"))), text(j, "result_name"));
+    if (k == "cb") {
+        const auto args = j.find("args");
+        return fmt::format("callback {} {}", text(j, "cb"), args == j.end() ? "[]" : args->dump());
+    }
     if (k == "cb_ret") return "callback return";
-    if (k == "data") return fmt::format("data {} stream {} {} bytes", j.value("dir", ""), hex(j.value("stream", 0u)), j.value("len", 0u));
-    if (k == "host") return "host " + j.value("op", "");
+    if (k == "data")
+        return fmt::format("data {} stream {} {} bytes", text(j, "dir"), hex(static_cast<uint32_t>(number(j, "stream"))), number(j, "len"));
+    if (k == "host") return "host " + text(j, "op");
     return k;
 }
 

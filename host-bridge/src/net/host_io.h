@@ -8,7 +8,8 @@
 // Threads. Every member is called on the emulation thread only. The live implementation owns
 // its network thread internally; that thread never touches guest memory and reaches the
 // emulation thread only by queueing typed Events and calling HostEnvironment::raise_interrupt()
-// (only when the queue goes from empty to non-empty, i.e. on a transition).
+// when the queue goes from empty to non-empty (a transition), and at every wake-up whatever the
+// queue holds: a drain may stop with events still queued and count on its wake-up to return.
 //
 // Handles. Sockets are named by SocketIds the HostIo assigns (small integers, 0 = none), never by
 // file descriptors. An id is valid from the open that returned it until close(); the HostIo owns
@@ -25,7 +26,11 @@
 // drain coalesce into one event carrying the flags now recorded). Nothing is queued while the
 // flags stay set: a client that does not consume (a full window, no receive pending) looks at
 // readiness() when it can consume again, and makes a syscall only when readiness() says it can
-// succeed. at_mark() is meant to be called only while `urgent` is set.
+// succeed. at_mark() is meant to be called only while `urgent` is set. A datagram socket (UDP,
+// ICMP) is writable from its open until a send_to answers EAGAIN; an Event{ready} with writable
+// says when room is back (the live one watches a datagram socket for room only in between: each
+// datagram sent would otherwise wake its network thread). Nothing waits for it today: UDPWrite
+// answers insufficientResources at once, an echo request its timeout result.
 //
 // Events (typed data, drained by DriverCore::interrupt() through next_event()):
 //   ready      a socket gained readiness flags (listeners: `readable` = connections to accept)

@@ -33,6 +33,18 @@ constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
 
 uint32_t generation_of(uint64_t state) { return static_cast<uint32_t>(state >> 32); }
 
+bool is_datagram(SocketKind kind) {
+    return kind == SocketKind::udp || kind == SocketKind::udp6 || kind == SocketKind::icmp_datagram ||
+           kind == SocketKind::icmp_raw;
+}
+
+// What a socket is registered for; `room`: EPOLLOUT too. A stream socket watches for room all
+// the time (TCP sends wait for it, and Linux reports TCP write space only after a send found
+// the queue full). A datagram socket would report write space each time a datagram it sent is
+// freed, i.e. wake the network thread for every datagram sent, so it watches for room only
+// while a send is blocked (LiveHostIo::send_to).
+uint32_t interest(bool room) { return EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLET | (room ? EPOLLOUT : 0u); }
+
 uint8_t flags_from_epoll(uint32_t events) {
     uint8_t flags = 0;
     if (events & EPOLLIN) flags |= ready::readable;
@@ -177,7 +189,16 @@ void LiveHostIo::run() {
                 uint64_t expirations;
                 while (::read(timer_, &expirations, sizeof expirations) > 0) {
                 }
-                queue_raise([this](std::unique_lock<std::mutex> &) { wake_due_ = true; });
+                // Raised at every wake-up, not only when the queue was empty: a drain that spent
+                // its budget leaves events queued with no interrupt pending and arms a wake-up to
+                // come back for them (DriverCore::interrupt's breather). Raised on the transition
+                // only, that wake-up was swallowed whenever events were still queued, and the
+                // bridge never ran again (issue 13: a sync open and a receive stalled for good).
+                {
+                    std::lock_guard lock(mutex_);
+                    wake_due_ = true;
+                }
+                host_->raise_interrupt();
                 continue;
             }
             note(static_cast<uint32_t>(tag), static_cast<uint32_t>(tag >> 32), flags_from_epoll(events[i].events));
@@ -268,6 +289,8 @@ bool LiveHostIo::next_event(Event &out) {
         slot->queued.store(false, std::memory_order_release);
         if (slot->fd < 0) continue;
         const uint8_t flags = static_cast<uint8_t>(slot->state.load(std::memory_order_acquire) & kFlagMask);
+        // A blocked datagram socket has room again: stop watching (the edge is consumed here).
+        if (slot->watching_room && (flags & ready::writable)) watch_room(*slot, false);
         if (flags == 0) continue;
         out = Event{};
         out.socket = (slot->generation << 20) | (index + 1);
@@ -326,10 +349,11 @@ SocketId LiveHostIo::adopt(int fd, SocketKind kind) {
     }
     Slot &slot = *slot_at(index);
     slot.generation = (slot.generation + 1) & 0xFFF;
-    slot.state.store(uint64_t{slot.generation} << 32, std::memory_order_release);
+    // A datagram socket has room until a send finds none (it is not watched for room till then).
+    slot.state.store((uint64_t{slot.generation} << 32) | (is_datagram(kind) ? ready::writable : 0), std::memory_order_release);
     slot.fd = fd;
     slot.kind = kind;
-    slot.registered = slot.connecting = slot.mark_seen = false;
+    slot.registered = slot.connecting = slot.mark_seen = slot.watching_room = false;
     slot.send_buffer = 0;
     slot.written = slot.syn_acked = 0;
     ++open_count_;
@@ -342,9 +366,20 @@ void LiveHostIo::enrol(uint32_t index, Slot &slot) {
     if (slot.registered || epoll_ < 0) return;
     slot.registered = true;
     epoll_event event{};
-    event.events = EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP | EPOLLET;
+    event.events = interest(!is_datagram(slot.kind));
     event.data.u64 = (uint64_t{slot.generation} << 32) | index;
     ::epoll_ctl(epoll_, EPOLL_CTL_ADD, slot.fd, &event);
+}
+
+// Datagram sockets only, emulation thread only (so a stop never overtakes a newer start).
+// Adding EPOLLOUT reports room at once if it is already back: no edge is lost in between.
+void LiveHostIo::watch_room(Slot &slot, bool on) {
+    if (slot.watching_room == on || !slot.registered || epoll_ < 0) return;
+    slot.watching_room = on;
+    epoll_event event{};
+    event.events = interest(on);
+    event.data.u64 = (uint64_t{slot.generation} << 32) | slot.index;
+    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, slot.fd, &event);
 }
 
 void LiveHostIo::clear_flags(Slot &slot, uint64_t seen, uint8_t flags) {
@@ -655,13 +690,22 @@ Datagram LiveHostIo::receive_from(SocketId id, std::span<uint8_t> into, bool pee
 int LiveHostIo::send_to(SocketId id, std::span<const iovec> parts, Endpoint to) {
     Slot *slot = find(id);
     if (slot == nullptr) return EBADF;
+    const uint64_t seen = slot->state.load(std::memory_order_acquire);
     sockaddr_storage address;
     msghdr message{};
     message.msg_name = &address;
     message.msg_namelen = to_sockaddr(to, address);
     message.msg_iov = const_cast<iovec *>(parts.data());
     message.msg_iovlen = std::min<std::size_t>(parts.size(), IOV_MAX);
-    return ::sendmsg(slot->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? errno : 0;
+    if (::sendmsg(slot->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) return 0;
+    const int error = errno;
+    if (error == EAGAIN || error == EWOULDBLOCK) {
+        // No room: writable is cleared and the socket watched for room until it comes back
+        // (Event{ready} with writable; next_event stops the watch).
+        clear_flags(*slot, seen, ready::writable);
+        watch_room(*slot, true);
+    }
+    return error;
 }
 
 // An empty error queue clears the `error` flag, so the next ICMP error is a transition again

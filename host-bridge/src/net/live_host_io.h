@@ -77,6 +77,7 @@ private:
         uint32_t generation = 0;
         SocketKind kind = SocketKind::tcp;
         bool registered = false;
+        bool watching_room = false;  // a datagram socket registered for EPOLLOUT (see send_to)
         bool connecting = false;
         bool mark_seen = false;
         uint64_t mark_state = 0;
@@ -91,6 +92,7 @@ private:
     Slot *find(SocketId id) const;
     SocketId adopt(int fd, SocketKind kind);
     void enrol(uint32_t index, Slot &slot);  // epoll registration, once
+    void watch_room(Slot &slot, bool on);  // datagram sockets: EPOLLOUT while a send is blocked
     void clear_flags(Slot &slot, uint64_t seen, uint8_t flags);
     void run();  // network thread
     void note(uint32_t index, uint32_t generation, uint8_t flags);  // network thread

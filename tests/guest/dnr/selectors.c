@@ -67,20 +67,22 @@ static void restore_sr(unsigned short sr) { __asm__ volatile("move.w %0,%%sr" : 
 /* Issues a lookup that must return cacheFault, then spins (PuTTY) until the procedure ran.
  * The procedure runs at interrupt time once the answer is in: from a test DNS server on
  * loopback that can be before this function's next statement, so interrupts are masked from
- * the call to `returned = 1`. A procedure called from inside the call itself (not from the
- * interrupt) still counts as early. */
+ * the call until `returned` is set and the record's immediate rtnCode read. A procedure called
+ * from inside the call itself (not from the interrupt) still counts as early. */
 static OSErr async_call(long selector, const char *name, void *record, char *user)
 {
     OSErr err;
     long before = calls;
+    long immediate;
     unsigned short sr;
     arm();
     sr = mask_interrupts();
     err = dnr_call(selector, (long)name, (long)record, (long)result_thunk, (long)user);
     returned = 1;
+    immediate = *(long *)record;
     restore_sr(sr);
     CHECK_EQ(err, cacheFault);
-    CHECK_EQ(*(long *)record, cacheFault); /* rtnCode mirrors the immediate result */
+    CHECK_EQ(immediate, cacheFault); /* rtnCode mirrors the immediate result */
     CHECK(dnr_spin(&done, TIMEOUT_TICKS));
     CHECK_EQ(calls, before + 1);
     CHECK(last_record == record);

@@ -5,6 +5,15 @@
  * B keeps receiving; then B is released with a receive pending. Stream C sends to a host peer
  * that never reads: its sends stay pending without blocking anything, and TCPAbort completes
  * each of them once with connectionTerminated.
+ *
+ * The race the Device Manager allows: the call that ends a reader's connection (TCPAbort of A,
+ * TCPRelease of B) is a task-level _Control. Between the Device Manager marking the driver busy
+ * (drvrActive) and the driver taking the call off its queue, an interrupt may run a reader's
+ * completion routine; the TCPRcv it re-issues is then queued behind the call and reaches the
+ * driver after it, answered connectionDoesntExist (after TCPAbort) or invalidStreamPtr (after
+ * TCPRelease), as MacTCP would answer it. Only then may the chain end with that error instead of
+ * connectionTerminated; no receive may ever complete with noErr once the driver has processed
+ * the call.
  * Parameters: source_port, stall_port; volume (optional, default 100000): the bytes A and B each
  * read before A's abort (B then reads twice as many more before its release).
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -19,9 +28,15 @@ typedef struct Reader {
     volatile long completions, errors;
     volatile OSErr last_error;
     volatile int stop;
+    volatile int ending;      /* the task has started the call that ends the connection */
+    volatile int raced_end;   /* a receive completed inside that call, before the driver took it */
+    volatile long late;       /* receives completed with noErr after the driver processed it */
 } Reader;
 
 static Reader a, b;
+/* The call that ends a reader's connection, where its completion routine can see it: ioResult
+ * stays inProgress until the driver has processed the call. */
+static TCPiopb end_pb;
 
 static void issue(Reader *r);
 static void read_done(TCPiopb *pb)
@@ -30,6 +45,12 @@ static void read_done(TCPiopb *pb)
     ++r->completions;
     if (pb->ioResult == noErr) {
         r->bytes += pb->csParam.receive.rcvBuffLen;
+        if (r->ending) {
+            if (end_pb.ioResult == inProgress)
+                r->raced_end = 1;
+            else
+                ++r->late;
+        }
         if (!r->stop)
             issue(r); /* re-issued at interrupt level */
     } else {
@@ -67,6 +88,29 @@ static int wait_bytes(Reader *r, unsigned long at_least)
     return r->bytes >= at_least;
 }
 
+static OSErr end_reader(Reader *r, short cs_code)
+{
+    memset(&end_pb, 0, sizeof end_pb);
+    end_pb.tcpStream = r->stream;
+    end_pb.ioResult = inProgress;
+    r->ending = 1;
+    return tcp_call(&end_pb, cs_code);
+}
+
+/* The chain of receives ended exactly once: connectionTerminated for the receive pending when
+ * the driver processed the call, or `queued_behind` for one re-issued inside the call before the
+ * driver took it (the race described at the top). */
+static void check_end(const Reader *r, const char *name, OSErr queued_behind)
+{
+    CHECK_EQ(r->errors, 1);
+    CHECK_EQ(r->late, 0);
+    if (r->raced_end && r->last_error == queued_behind) {
+        printf("%s: a receive re-issued inside the call reached the driver after it (%d)\n", name, queued_behind);
+        return;
+    }
+    CHECK_EQ(r->last_error, connectionTerminated);
+}
+
 #define SENDS 100
 static TCPiopb send_pbs[SENDS];
 static volatile short send_done[SENDS];
@@ -95,18 +139,16 @@ int main(void)
     CHECK(wait_bytes(&a, volume));
     CHECK(wait_bytes(&b, volume));
 
-    CHECK_EQ(tcp_abort(a.stream), noErr);
+    CHECK_EQ(end_reader(&a, TCPAbort), noErr);
     b_before = b.bytes;
     CHECK(wait_bytes(&b, b_before + 2 * volume)); /* B unaffected */
-    CHECK_EQ(a.errors, 1);
-    CHECK_EQ(a.last_error, connectionTerminated);
+    check_end(&a, "A", connectionDoesntExist);
 
     /* Release B with a receive pending. */
     b.stop = 0;
-    CHECK_EQ(tcp_release(b.stream), noErr);
+    CHECK_EQ(end_reader(&b, TCPRelease), noErr);
     mtb_idle(50);
-    CHECK_EQ(b.errors, 1);
-    CHECK_EQ(b.last_error, connectionTerminated);
+    check_end(&b, "B", invalidStreamPtr);
     {
         long a_completions = a.completions, b_completions = b.completions;
         mtb_idle(200);

@@ -148,9 +148,15 @@ int32_t DeviceManager::fail_early(uint32_t pb, int16_t err) {
 }
 
 void DeviceManager::run_queue(uint32_t dce) {
-  // An IODone nested inside a driver call of this same loop only dequeues; the loop here
-  // starts the next request. That keeps host recursion bounded by one level per DCE.
-  if (!dispatching_.insert(dce).second) return;
+  // An IODone, or a call made by code the driver itself runs, nested inside a driver call of a
+  // loop at the same interrupt level only queues; that loop starts the next request. That keeps
+  // host recursion bounded by one level per DCE and interrupt level. A request made from an
+  // interrupt taken inside the driver call is started here, as the ROM starts a request for a
+  // driver that is not busy: left to the interrupted loop, it reached the driver only after
+  // the interrupted call, at task level, and a guest re-issuing from its completion routines
+  // kept that task-level call from ever returning.
+  const std::pair<uint32_t, int> loop{dce, host_.interrupt_level()};
+  if (!dispatching_.insert(loop).second) return;
   try {
     while (!active(dce)) {
       const uint32_t head = ram_.r32(dce + kDCtlQHead);
@@ -169,10 +175,10 @@ void DeviceManager::run_queue(uint32_t dce) {
       if (host_.stopping()) break;
     }
   } catch (...) {
-    dispatching_.erase(dce);
+    dispatching_.erase(loop);
     throw;
   }
-  dispatching_.erase(dce);
+  dispatching_.erase(loop);
 }
 
 int32_t DeviceManager::trap_open(uint16_t trap, uint32_t pb) {

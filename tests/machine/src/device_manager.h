@@ -4,7 +4,8 @@
 //  - _Open by name, case-insensitively, calling the driver's Open once (dOpened);
 //  - _Read/_Write/_Control/_Status: immediate calls go straight to the driver; queued calls are
 //    put on dCtlQHdr and the driver is only entered when it is not already busy (drvrActive):
-//    a request behind a busy driver waits until IODone starts it;
+//    a request behind a busy driver waits until IODone starts it; a request for a driver that
+//    is not busy is started at once, also from an interrupt taken inside a call to the driver;
 //  - IODone (reached through jIODone) dequeues the head, stores ioResult, clears drvrActive,
 //    calls ioCompletion (a0 = pb, d0 = result) for async requests and starts the next one;
 //  - synchronous calls wait for ioResult <= 0 with interrupts serviced (DeviceManagerHost);
@@ -16,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "cpu.h"
 #include "guest_ram.h"
@@ -35,6 +37,8 @@ class DeviceManagerHost {
   // Waits (servicing interrupts) until the word at `result_addr` is <= 0; false when stopping.
   virtual bool wait_for_result(uint32_t result_addr) = 0;
   virtual void note(const std::string &line) = 0;
+  // The interrupt mask of the running guest code (0 = task level).
+  virtual int interrupt_level() = 0;
   virtual bool stopping() = 0;  // the run is ending (exit, fault, timeout): unwind
 };
 
@@ -70,7 +74,8 @@ class DeviceManager {
 
   DeviceManagerHost &host_;
   GuestRam &ram_;
-  std::set<uint32_t> dispatching_;  // DCEs whose run_queue loop is on the host stack
+  // (DCE, interrupt level) of each run_queue loop on the host stack.
+  std::set<std::pair<uint32_t, int>> dispatching_;
 };
 
 }  // namespace mtb::machine

@@ -230,6 +230,8 @@ bool Machine::wait_for_result(uint32_t result_addr) {
   return host_wait([&] { return static_cast<int16_t>(ram_.r16(result_addr)) <= 0; });
 }
 
+int Machine::interrupt_level() { return interrupt_mask(cpu_->sr()); }
+
 void Machine::note(const std::string &line) {
   std::lock_guard lock(log_mutex_);
   log_.push_back("[machine] " + line);

@@ -82,6 +82,7 @@ class Machine final : public CpuClient, public DeviceManagerHost, public PluginS
   GuestRegs current_regs() override { return cpu_->regs(); }
   bool wait_for_result(uint32_t result_addr) override;
   void note(const std::string &line) override;
+  int interrupt_level() override;
   bool stopping() override { return cpu_->stopping(); }
 
   // PluginServices
