@@ -34,7 +34,8 @@ using Clock = std::chrono::steady_clock;
 enum : uint16_t {
     kKillIo = 1,
     kUdpCreate = 20, kUdpRead = 21, kUdpBfrReturn = 22, kUdpWrite = 23,
-    kTcpCreate = 30, kTcpActiveOpen = 32, kTcpSend = 34, kTcpRcv = 37, kTcpClose = 38, kTcpStatus = 40,
+    kTcpCreate = 30, kTcpActiveOpen = 32, kTcpSend = 34, kTcpRcv = 37, kTcpClose = 38, kTcpAbort = 39, kTcpStatus = 40,
+    kTcpRelease = 42,
 };
 
 constexpr uint32_t kLoopbackHost = 0x7F000001;

@@ -213,6 +213,64 @@ void BM_BridgeTlsVsPlain(benchmark::State &state) {
 }
 BENCHMARK(BM_BridgeTlsVsPlain)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
+// The 1 ms rule (no call or interrupt drain holds the emulation thread for more than 1 ms of
+// CPU) during TLS handshakes: the TlsHostIo decorator runs OpenSSL's handshake on the emulation
+// thread (TlsHostIo::connect creates the engine, next_event() advances the handshake as its
+// ciphertext arrives). Each iteration opens kOpens connections through an `ipptls` rule
+// (TCPActiveOpen until it completes, then TCPAbort and TCPRelease) and reads the thread's CPU
+// clock around every control() and interrupt() the guest makes. Counters: max_call_us (the
+// largest single call or drain, the first open of the process included), first_open_max_us (the
+// largest of the process's first open: OpenSSL's lazy set-up), open_cpu_us (median CPU of one
+// whole open, summed over its calls), calls_over_1ms. The test CA's keys are ECDSA P-256
+// (certificate and CertificateVerify checks), the key exchange X25519 (OpenSSL's default).
+void BM_TlsHandshakeCallCpu(benchmark::State &state) {
+    using namespace mtb::bench;
+    constexpr int kOpens = 50;
+    mtb::test::TestCertificateAuthority ca;
+    mtb::test::TestTlsServer server(ca.issue({"127.0.0.1"}), [](mtb::test::TlsServerSession &s) { s.read_to_end(); });
+    const std::map<std::string, std::string> tls_prefs{
+        {"ipptls", std::to_string(kGuestPort) + "=" + std::to_string(server.port())}, {"ipptlsca", ca.ca_file()}};
+    double max_call_us = 0, first_open_max_us = -1;
+    int over = 0, failed = 0;
+    std::vector<double> open_cpu_us;
+    for (auto _ : state) {
+        Guest g(mtb::test::FakeHost::kRamSize, tls_prefs);
+        for (int open = 0; open < kOpens; ++open) {
+            double open_max = 0, open_total = 0;
+            const auto timed = [&](const auto &call) {
+                const double before = thread_cpu_seconds();
+                call();
+                const double us = (thread_cpu_seconds() - before) * 1e6;
+                open_max = std::max(open_max, us);
+                open_total += us;
+            };
+            timed([&] { g.tcp_create(ram::kPb, ram::kStream, 16384); });
+            timed([&] { g.tcp_open(ram::kPb2, ram::kStream, kGuestPort); });
+            while (g.io_result(ram::kPb2) > 0) {
+                const uint64_t seen = g.host.raised();
+                timed([&] { g.bridge.interrupt(); });
+                if (g.io_result(ram::kPb2) > 0) g.host.wait_for_raise(seen, std::chrono::milliseconds(5));
+            }
+            if (g.io_result(ram::kPb2) != 0) ++failed;
+            timed([&] { g.tcp_simple(kTcpAbort, ram::kPb, ram::kStream); });
+            timed([&] { g.tcp_simple(kTcpRelease, ram::kPb, ram::kStream); });
+            if (first_open_max_us < 0) first_open_max_us = open_max;
+            max_call_us = std::max(max_call_us, open_max);
+            over += open_max > 1000 ? 1 : 0;
+            open_cpu_us.push_back(open_total);
+        }
+    }
+    std::sort(open_cpu_us.begin(), open_cpu_us.end());
+    state.counters["max_call_us"] = max_call_us;
+    state.counters["first_open_max_us"] = first_open_max_us;
+    state.counters["open_cpu_us"] = open_cpu_us.empty() ? 0 : open_cpu_us[open_cpu_us.size() / 2];
+    state.counters["opens_with_a_call_over_1ms"] = over;
+    state.counters["failed_opens"] = failed;
+}
+// Run it alone (--benchmark_filter=BM_TlsHandshakeCallCpu) for first_open_max_us to be the
+// process's first handshake.
+BENCHMARK(BM_TlsHandshakeCallCpu)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -18,6 +18,7 @@ struct Bridge::Parts {
         : core(host, cpu, io), network(core.io().network_info()), ip(core, network), udp(core, network),
           tcp(core, network), dnr(core), tls(core.host(), core.log()) {
         tcp.use_ipv6_pool(dnr.ipv6_pool());
+        udp.use_ipv6_pool(dnr.ipv6_pool());
         // TLS sits below the trace recorder: traces hold the guest's plaintext.
         if (tls.has_rules())
             core.interpose([this](net::HostIo &below) {

@@ -12,6 +12,21 @@ namespace {
 constexpr uint32_t kLoopback = 0x7F000001;
 }
 
+// A peer of a udp6 socket: ::1, or one of the 2001:db8:XXYY:: addresses answer_dns hands out
+// (so datagrams come from hosts the guest looked up and wrote to), or anything.
+Endpoint ScriptedHostIo::ipv6_peer() {
+    Ipv6Address address{};
+    const uint8_t shape = in_->u8() % 3;
+    if (shape == 0) {
+        address[15] = 1;
+    } else if (shape == 1) {
+        address = {0x20, 0x01, 0x0d, 0xb8, in_->u8(), in_->u8()};
+    } else {
+        in_->bytes(address);
+    }
+    return Endpoint{0, in_->u16(), address};
+}
+
 ScriptedHostIo::Socket &ScriptedHostIo::socket(SocketId id) {
     const auto found = sockets_.find(id);
     if (found == sockets_.end()) std::abort();  // the bridge used a socket it never had or already closed
@@ -269,7 +284,8 @@ Datagram ScriptedHostIo::receive_from(SocketId id, std::span<uint8_t> into, bool
     const std::size_t n = std::min<std::size_t>(into.size(), static_cast<std::size_t>(length));
     const std::size_t copied = in_->bytes(into.first(n));
     std::memset(into.data() + copied, 0xA5, n - copied);
-    Datagram d{length, 0, Endpoint{in_->u8() % 2 ? kLoopback : in_->u32(), in_->u16()}, kLoopback};
+    const Endpoint from = s.kind == SocketKind::udp6 ? ipv6_peer() : Endpoint{in_->u8() % 2 ? kLoopback : in_->u32(), in_->u16()};
+    Datagram d{length, 0, from, s.kind == SocketKind::udp6 ? 0 : kLoopback};
     if (!peek && in_->u8() % 2) clear(s, ready::readable);
     return d;
 }
@@ -292,11 +308,12 @@ std::optional<IcmpError> ScriptedHostIo::take_error(SocketId id) {
         return std::nullopt;
     }
     IcmpError e;
-    e.origin = in_->u8() % 2 ? 2 : 4;
-    e.type = in_->u8() % 20;
+    const bool v6 = s.kind == SocketKind::udp6;
+    e.origin = in_->u8() % 2 ? (v6 ? 3 : 2) : 4;  // SO_EE_ORIGIN_ICMP(6), or another origin
+    e.type = in_->u8() % (v6 ? 5 : 20);
     e.code = in_->u8() % 16;
     e.info = in_->u16();
-    e.offender = {in_->u8() % 2 ? kLoopback : in_->u32(), in_->u16()};
+    e.offender = v6 ? ipv6_peer() : Endpoint{in_->u8() % 2 ? kLoopback : in_->u32(), in_->u16()};
     return e;
 }
 

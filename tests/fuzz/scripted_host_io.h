@@ -87,6 +87,7 @@ private:
 
     Socket &socket(net::SocketId id);  // aborts when `id` is not open: a bridge bug
     net::SocketId add(net::SocketKind kind);
+    net::Endpoint ipv6_peer();
     void clear(Socket &s, uint8_t flags) { s.flags = static_cast<uint8_t>(s.flags & ~flags); }
     int error_from(uint8_t choice, std::initializer_list<int> errors) const;
 

@@ -131,6 +131,27 @@ TEST(Ipv6MappingPool, MappingsExpireWithTheTtlButNotWhileUsed) {
     EXPECT_NE(pool.find(*brief, now + Ipv6MappingPool::kMinLifetime - std::chrono::seconds(1)), nullptr);
 }
 
+// A peer that reaches the guest (an any6 TCP client, a UDP datagram's IPv6 source) keeps the
+// stand-in and name a lookup gave it, and lives on while it keeps coming; an unknown one gets a
+// stand-in named by its address.
+TEST(Ipv6MappingPool, PeersKeepTheirLookedUpStandInOthersGetOneNamedByTheirAddress) {
+    Ipv6MappingPool pool;
+    const auto now = Clock::now();
+    const auto looked_up = pool.map(v6(1), "a.example", 0, now);
+    ASSERT_TRUE(looked_up);
+    EXPECT_EQ(pool.stand_in_for(v6(1), now), looked_up);
+    EXPECT_FALSE(pool.stand_in_for(v6(2), now));
+    const auto later = now + Ipv6MappingPool::kMinLifetime - std::chrono::seconds(1);
+    EXPECT_EQ(pool.map_peer(v6(1), later), looked_up);
+    EXPECT_EQ(pool.find(*looked_up, later)->name, "a.example");
+    EXPECT_NE(pool.find(*looked_up, later + std::chrono::seconds(30)), nullptr);  // extended from `later`
+    const auto stranger = pool.map_peer(v6(2), now);
+    ASSERT_TRUE(stranger);
+    EXPECT_NE(*stranger, *looked_up);
+    EXPECT_EQ(pool.find(*stranger, now)->name, "2001:db8::2");
+    EXPECT_FALSE(pool.stand_in_for(v6(2), now + Ipv6MappingPool::kMinLifetime));
+}
+
 TEST(Ipv6MappingPool, AnAddressInUseIsNeverGivenToAnotherHost) {
     Ipv6MappingPool pool;
     auto now = Clock::now();

@@ -72,6 +72,18 @@ TEST(IpEcho, PingOfLoopback) {
     EXPECT_EQ(h.host.get32(kEchoPb + I::replyOptions.offset), 0u);
 }
 
+// A stand-in for an IPv6-only host (198.18.0.0/15, issue 15): ICMPv6 echo is not carried; the
+// request ends at once with the timeout result and a log line saying why.
+TEST(IpEcho, EchoToAStandInForAnIpv6HostEndsAtOnceWithALogLine) {
+    BridgeHarness h;
+    prepare_echo(h, "v6?", 30, 0, 0xC6120005);
+    h.control(kEcho, kEchoPb, true, kIoCompletion);
+    EXPECT_EQ(h.io_result(kEchoPb), err::icmpEchoTimeoutErr);
+    EXPECT_TRUE(std::any_of(h.host.logs.begin(), h.host.logs.end(), [](const std::string &line) {
+        return line.find("ipctlEchoICMP to 198.18.0.5: a stand-in for an IPv6-only host") != std::string::npos;
+    }));
+}
+
 TEST(IpEcho, OneNotifierCallWhenBothRoutinesAreTheSame) {
     BridgeHarness h;
     prepare_echo(h, "x", 2, kIoCompletion);

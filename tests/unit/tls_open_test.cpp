@@ -283,5 +283,59 @@ TEST(TlsOpen, PeerResetEndsTheConnection) {
     EXPECT_EQ(b.h->asrs().back().reason, termin_reason::remoteAbort);
 }
 
+bool readable(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1;
+}
+
+// The handshake steps on a worker thread (tls/handshake_worker.h). A "TLS server" that takes
+// the ClientHello and then says nothing: the guest aborts while the handshake waits, and also
+// while a step may still be on the worker (right after the open); the bridge stays usable.
+TEST(TlsOpen, AbortDuringTheHandshake) {
+    HostListener silent;
+    TcpHarness h(std::map<std::string, std::string>{{"ipptls", std::to_string(kGuestPort) + "=" + std::to_string(silent.port)},
+                                                    {"ipptlsca", TlsBridge::shared_ca().ca_file()}});
+    ASSERT_EQ(h.create(kStream, 16384), 0);
+    h.active_open(0x5000, kStream, kGuestPort, true, 30, 1, 0, 0x7F000001);
+    HostPeer peer = silent.accept();
+    ASSERT_NE(peer.fd, -1);
+    ASSERT_TRUE(h.pump_until([&] { return readable(peer.fd); }));
+    char hello[1];
+    ASSERT_EQ(::recv(peer.fd, hello, sizeof hello, 0), 1);
+    EXPECT_EQ(hello[0], 0x16);  // a TLS handshake record: the ClientHello
+    h.pump_until([] { return false; }, std::chrono::milliseconds(50));
+    EXPECT_EQ(h.result(0x5000), err::inProgress);
+    EXPECT_EQ(h.abort(kStream), 0);
+    ASSERT_TRUE(h.wait_done(0x5000));
+    EXPECT_NE(h.result(0x5000), 0);
+    EXPECT_EQ(h.release(kStream), 0);
+
+    for (int i = 0; i < 20; ++i) {  // abort at once: the first step may still be on the worker
+        ASSERT_EQ(h.create(kStream, 16384), 0);
+        h.active_open(0x5000, kStream, kGuestPort, true, 30, 1, 0, 0x7F000001);
+        EXPECT_EQ(h.abort(kStream), 0);
+        ASSERT_TRUE(h.wait_done(0x5000));
+        EXPECT_EQ(h.release(kStream), 0);
+    }
+    h.pump_until([] { return false; }, std::chrono::milliseconds(50));  // steps coming back find no connection
+}
+
+// The server closes during the handshake: openFailed and one log line saying so.
+TEST(TlsOpen, ServerClosingDuringTheHandshakeFailsTheOpen) {
+    HostListener closing;
+    TcpHarness h(std::map<std::string, std::string>{{"ipptls", std::to_string(kGuestPort) + "=" + std::to_string(closing.port)},
+                                                    {"ipptlsca", TlsBridge::shared_ca().ca_file()}});
+    ASSERT_EQ(h.create(kStream, 16384), 0);
+    h.active_open(0x5000, kStream, kGuestPort, true, 30, 1, 0, 0x7F000001);
+    {
+        HostPeer peer = closing.accept();
+        ASSERT_NE(peer.fd, -1);
+        ASSERT_TRUE(h.pump_until([&] { return readable(peer.fd); }));  // the ClientHello came
+    }  // closed
+    ASSERT_TRUE(h.wait_done(0x5000, std::chrono::seconds(10)));
+    EXPECT_EQ(h.result(0x5000), err::openFailed);
+    EXPECT_EQ(count_logged(h.host, "the connection ended during the TLS handshake"), 1u);
+}
+
 }  // namespace
 }  // namespace mtb::test

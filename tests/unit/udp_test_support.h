@@ -96,6 +96,25 @@ inline std::string guest_string(BridgeHarness &h, uint32_t address, uint32_t len
     return std::string(h.host.ram.begin() + address, h.host.ram.begin() + address + length);
 }
 
+struct ReceivedDatagram {
+    std::string bytes;
+    uint16_t from_port = 0;
+};
+
+// Waits up to `ms` for one datagram on `fd` (either family).
+inline std::optional<ReceivedDatagram> receive_datagram(int fd, int ms) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, ms) != 1) return std::nullopt;
+    std::vector<char> buffer(70000);
+    sockaddr_storage from{};
+    socklen_t length = sizeof from;
+    const ssize_t n = ::recvfrom(fd, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr *>(&from), &length);
+    if (n < 0) return std::nullopt;
+    const uint16_t port = from.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6 &>(from).sin6_port
+                                                     : reinterpret_cast<const sockaddr_in &>(from).sin_port;
+    return ReceivedDatagram{std::string(buffer.data(), static_cast<size_t>(n)), ntohs(port)};
+}
+
 // A UDP socket on 127.0.0.1 (ephemeral port): the host-side peer of the guest's streams.
 struct LoopbackPeer {
     LoopbackPeer() {
@@ -118,21 +137,34 @@ struct LoopbackPeer {
         ::sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr *>(&to), sizeof to);
     }
 
-    struct Received {
-        std::string bytes;
-        uint16_t from_port = 0;
-    };
-    // Waits up to `ms` for one datagram.
-    std::optional<Received> receive(int ms = 2000) const {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, ms) != 1) return std::nullopt;
-        std::vector<char> buffer(70000);
-        sockaddr_in from{};
-        socklen_t length = sizeof from;
-        const ssize_t n = ::recvfrom(fd, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr *>(&from), &length);
-        if (n < 0) return std::nullopt;
-        return Received{std::string(buffer.data(), static_cast<size_t>(n)), ntohs(from.sin_port)};
+    std::optional<ReceivedDatagram> receive(int ms = 2000) const { return receive_datagram(fd, ms); }
+
+    int fd;
+    uint16_t port;
+};
+
+// The same on [::1] (issue 15: the IPv6-only host behind a stand-in).
+struct Ipv6LoopbackPeer {
+    Ipv6LoopbackPeer() {
+        fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in6 address{};
+        address.sin6_family = AF_INET6;
+        address.sin6_addr = in6addr_loopback;
+        ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
+        socklen_t length = sizeof address;
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
+        port = ntohs(address.sin6_port);
     }
+    ~Ipv6LoopbackPeer() { ::close(fd); }
+
+    void send_to(uint16_t to_port, const std::string &bytes) const {
+        sockaddr_in6 to{};
+        to.sin6_family = AF_INET6;
+        to.sin6_addr = in6addr_loopback;
+        to.sin6_port = htons(to_port);
+        ::sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr *>(&to), sizeof to);
+    }
+    std::optional<ReceivedDatagram> receive(int ms = 2000) const { return receive_datagram(fd, ms); }
 
     int fd;
     uint16_t port;

@@ -103,6 +103,13 @@ bool ReplayHostIo::next_event(net::Event &out) {
         if (const auto list = r->find("addresses"); list != r->end() && list->is_array())
             for (const json &address : *list)
                 if (address.is_number_unsigned()) a.addresses.push_back(address.get<uint32_t>());
+        if (const auto list = r->find("addresses6"); list != r->end() && list->is_array()) {
+            for (const json &address : *list) {
+                net::Ipv6Address bytes{};
+                if (address.is_string() && ::inet_pton(AF_INET6, address.get_ref<const std::string &>().c_str(), bytes.data()) == 1)
+                    a.ipv6_addresses.push_back(bytes);
+            }
+        }
         a.ttl = static_cast<uint32_t>(field(*r, "ttl"));
         if (const auto list = r->find("cnames"); list != r->end() && list->is_array())
             for (const json &link : *list)
@@ -207,7 +214,7 @@ net::Datagram ReplayHostIo::receive_from(net::SocketId, std::span<uint8_t> into,
     copy_into(*r, into);
     d.length = field(*r, "length", -1);
     d.error = static_cast<int>(field(*r, "error"));
-    d.from = {static_cast<uint32_t>(field(*r, "fhost")), static_cast<uint16_t>(field(*r, "fport"))};
+    d.from = {static_cast<uint32_t>(field(*r, "fhost")), static_cast<uint16_t>(field(*r, "fport")), ipv6_field(*r, "fhost6")};
     d.local_host = static_cast<uint32_t>(field(*r, "lhost"));
     return d;
 }
@@ -222,7 +229,7 @@ std::optional<net::IcmpError> ReplayHostIo::take_error(net::SocketId) {
     e.type = static_cast<uint8_t>(field(*r, "type"));
     e.code = static_cast<uint8_t>(field(*r, "code"));
     e.info = static_cast<uint32_t>(field(*r, "info"));
-    e.offender = {static_cast<uint32_t>(field(*r, "ohost")), static_cast<uint16_t>(field(*r, "oport"))};
+    e.offender = {static_cast<uint32_t>(field(*r, "ohost")), static_cast<uint16_t>(field(*r, "oport")), ipv6_field(*r, "ohost6")};
     return e;
 }
 

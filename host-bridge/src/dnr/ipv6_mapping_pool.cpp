@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "dnr/dnr_text.h"
+
 namespace mtb::dnr {
 
 namespace {
@@ -40,6 +42,21 @@ std::optional<uint32_t> Ipv6MappingPool::map(const Ipv6Address &ipv6, const std:
     mappings_[address] = {ipv6, name, now + lifetime, 0};
     by_ipv6_[ipv6] = address;
     return address;
+}
+
+std::optional<uint32_t> Ipv6MappingPool::map_peer(const Ipv6Address &ipv6, Clock::time_point now) {
+    if (const auto known = stand_in_for(ipv6, now)) {
+        Mapping &m = mappings_.at(*known);
+        m.expires = std::max(m.expires, now + kMinLifetime);
+        return known;
+    }
+    return map(ipv6, format_ipv6(ipv6), 0, now);
+}
+
+std::optional<uint32_t> Ipv6MappingPool::stand_in_for(const Ipv6Address &ipv6, Clock::time_point now) const {
+    const auto known = by_ipv6_.find(ipv6);
+    if (known == by_ipv6_.end() || find(known->second, now) == nullptr) return std::nullopt;
+    return known->second;
 }
 
 const Ipv6MappingPool::Mapping *Ipv6MappingPool::find(uint32_t address, Clock::time_point now) const {

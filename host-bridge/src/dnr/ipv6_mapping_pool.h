@@ -40,6 +40,13 @@ public:
     // is extended), else a free one. Nullopt when every pool address is alive or in use.
     std::optional<uint32_t> map(const Ipv6Address &ipv6, const std::string &name, uint32_t ttl_seconds,
                                 Clock::time_point now);
+    // The stand-in for an IPv6 peer that reached the guest (an `any6` TCP client, a UDP
+    // datagram's source): the address it already has while its mapping lives (name kept,
+    // lifetime extended to at least kMinLifetime from now), else a new one named by the IPv6
+    // address as text (AddrToName answers that). Nullopt when the pool is exhausted.
+    std::optional<uint32_t> map_peer(const Ipv6Address &ipv6, Clock::time_point now);
+    // The live stand-in of `ipv6`, changing nothing.
+    std::optional<uint32_t> stand_in_for(const Ipv6Address &ipv6, Clock::time_point now) const;
     // The mapping behind `address` while it lives or is in use.
     const Mapping *find(uint32_t address, Clock::time_point now) const;
 

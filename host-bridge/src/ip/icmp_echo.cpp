@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "dnr/ipv6_mapping_pool.h"
 #include "driver/mactcp_codes.h"
 #include "driver/scratch_layout.h"
 #include "guest/pb_layout.h"
@@ -147,6 +148,15 @@ Outcome IcmpEcho::echo(Call &call) {
     // app would see nothing else after waiting); both completion routines still run.
     if (!core_->outgoing().allows(destination)) {
         core_->log().warning("ipctlEchoICMP to {} refused by ippallow", format_ipv4(destination));
+        finish(sequence, err::icmpEchoTimeoutErr, {});
+        return kPending;
+    }
+    if (dnr::Ipv6MappingPool::in_pool(destination)) {
+        // A stand-in for an IPv6-only host (issue 15): ICMPv6 echo is not carried (it needs a
+        // second socket kind and privileges of its own); the request would only time out.
+        core_->log().warning("ipctlEchoICMP to {}: a stand-in for an IPv6-only host; echo to IPv6 hosts is not "
+                             "supported (answered as a timeout)",
+                             format_ipv4(destination));
         finish(sequence, err::icmpEchoTimeoutErr, {});
         return kPending;
     }

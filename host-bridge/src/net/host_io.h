@@ -77,8 +77,9 @@ inline constexpr SocketId kNoSocket = 0;
 using Ipv6Address = std::array<uint8_t, 16>;  // network byte order
 
 // Addresses and ports in host byte order, IPv4 (MacTCP has nothing else) unless `ipv6` is set:
-// then the endpoint is that IPv6 address (on sockets opened as tcp6), and `host` is only the
-// IPv4 stand-in the guest knows it by (dnr/ipv6_mapping_pool.h), for logs and rules.
+// then the endpoint is that IPv6 address (on sockets opened as tcp6 or udp6), and `host` is only
+// the IPv4 stand-in the guest knows it by (dnr/ipv6_mapping_pool.h), for logs and rules; in what
+// the host reports (accept, receive_from, take_error) `host` is 0 for an IPv6 address.
 struct Endpoint {
     Endpoint() = default;
     Endpoint(uint32_t host_, uint16_t port_, std::optional<Ipv6Address> ipv6_ = std::nullopt)
@@ -104,6 +105,7 @@ enum class SocketKind : uint8_t {
     icmp_datagram,  // unprivileged ICMP echo socket (net.ipv4.ping_group_range)
     icmp_raw,       // raw ICMP socket (CAP_NET_RAW)
     tcp6,           // IPv6 stream socket (issue 15: IPv6-only hosts behind pool stand-ins)
+    udp6,           // IPv6-only datagram socket (IPV6_V6ONLY): a UDP stream's way to IPv6 hosts
 };
 
 enum class Option : uint8_t {
@@ -111,9 +113,9 @@ enum class Option : uint8_t {
     no_delay,        // TCP_NODELAY
     oob_inline,      // SO_OOBINLINE
     broadcast,       // SO_BROADCAST
-    receive_errors,  // IP_RECVERR: ICMP errors queued on the socket (take_error)
-    packet_info,     // IP_PKTINFO: receive_from reports the local address
-    no_checksum,     // SO_NO_CHECK (UDP without checksum)
+    receive_errors,  // IP_RECVERR (IPV6_RECVERR on udp6): ICMP errors queued on the socket (take_error)
+    packet_info,     // IP_PKTINFO: receive_from reports the local address (IPv4 sockets)
+    no_checksum,     // SO_NO_CHECK (UDP without checksum; IPv6 has none: ENOPROTOOPT on udp6)
     echo_reply_only, // raw ICMP: filter everything but echo replies
 };
 
@@ -145,9 +147,9 @@ struct Datagram {
     uint32_t local_host = 0;
 };
 
-// One ICMP error queued by IP_RECVERR.
+// One ICMP error queued by IP_RECVERR (ICMPv6 ones by IPV6_RECVERR on udp6 sockets).
 struct IcmpError {
-    uint8_t origin = 0;  // SO_EE_ORIGIN_* (4 = ICMP)
+    uint8_t origin = 0;  // SO_EE_ORIGIN_* (2 = ICMP, 3 = ICMPv6: type and code are ICMPv6's)
     uint8_t type = 0, code = 0;
     uint32_t info = 0;
     Endpoint offender;  // destination of the datagram that provoked it

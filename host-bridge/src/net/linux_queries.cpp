@@ -40,7 +40,7 @@ TcpInfo tcp_info(int fd, uint64_t written, uint64_t syn_acked) {
 
 
 std::optional<IcmpError> take_error(int fd) {
-    sockaddr_in offender{};
+    sockaddr_storage offender{};  // sockaddr_in6 on udp6 sockets
     alignas(cmsghdr) char control[512];
     uint8_t ignored[64];
     iovec part{ignored, sizeof ignored};
@@ -53,7 +53,9 @@ std::optional<IcmpError> take_error(int fd) {
     message.msg_controllen = sizeof control;
     if (::recvmsg(fd, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return std::nullopt;
     for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-        if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR) continue;
+        const bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
+        const bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
+        if (!v4 && !v6) continue;
         sock_extended_err extended;
         std::memcpy(&extended, CMSG_DATA(c), sizeof extended);
         IcmpError error;
@@ -62,7 +64,17 @@ std::optional<IcmpError> take_error(int fd) {
         error.code = extended.ee_code;
         error.info = extended.ee_info;
         // For IP_RECVERR, msg_name is the destination of the datagram that caused the error.
-        error.offender = Endpoint{ntohl(offender.sin_addr.s_addr), ntohs(offender.sin_port)};
+        if (offender.ss_family == AF_INET6) {
+            sockaddr_in6 v6address;
+            std::memcpy(&v6address, &offender, sizeof v6address);
+            Ipv6Address bytes;
+            std::memcpy(bytes.data(), &v6address.sin6_addr, 16);
+            error.offender = Endpoint{0, ntohs(v6address.sin6_port), bytes};
+        } else {
+            sockaddr_in v4address;
+            std::memcpy(&v4address, &offender, sizeof v4address);
+            error.offender = Endpoint{ntohl(v4address.sin_addr.s_addr), ntohs(v4address.sin_port)};
+        }
         return error;
     }
     return IcmpError{};

@@ -34,7 +34,8 @@ constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
 uint32_t generation_of(uint64_t state) { return static_cast<uint32_t>(state >> 32); }
 
 bool is_datagram(SocketKind kind) {
-    return kind == SocketKind::udp || kind == SocketKind::icmp_datagram || kind == SocketKind::icmp_raw;
+    return kind == SocketKind::udp || kind == SocketKind::udp6 || kind == SocketKind::icmp_datagram ||
+           kind == SocketKind::icmp_raw;
 }
 
 // What a socket is registered for; `room`: EPOLLOUT too. A stream socket watches for room all
@@ -397,6 +398,7 @@ Opened LiveHostIo::open(SocketKind kind) {
     case SocketKind::tcp: break;
     case SocketKind::tcp6: family = AF_INET6; break;
     case SocketKind::udp: type = SOCK_DGRAM; break;
+    case SocketKind::udp6: family = AF_INET6, type = SOCK_DGRAM; break;
     case SocketKind::icmp_datagram: type = SOCK_DGRAM, protocol = IPPROTO_ICMP; break;
     case SocketKind::icmp_raw: type = SOCK_RAW, protocol = IPPROTO_ICMP; break;
     }
@@ -406,6 +408,8 @@ Opened LiveHostIo::open(SocketKind kind) {
     if (id == kNoSocket) return {kNoSocket, EMFILE};
     // Dual-stack whatever net.ipv6.bindv6only says: a [::] listener takes IPv4 clients too.
     if (kind == SocketKind::tcp6) setsockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    // IPv6 only: a UDP stream's udp6 socket shares its port number with the stream's IPv4 one.
+    if (kind == SocketKind::udp6) setsockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
     if (kind != SocketKind::tcp && kind != SocketKind::tcp6) enrol((id & 0xFFFFF) - 1, *find(id));
     return {id, 0};
 }
@@ -414,6 +418,11 @@ int LiveHostIo::set_option(SocketId id, Option option, bool on) {
     Slot *slot = find(id);
     if (slot == nullptr) return EBADF;
     const int value = on ? 1 : 0;
+    if (slot->kind == SocketKind::udp6) {
+        if (option == Option::receive_errors) return setsockopt_int(slot->fd, IPPROTO_IPV6, IPV6_RECVERR, value);
+        if (option == Option::packet_info) return setsockopt_int(slot->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, value);
+        if (option == Option::no_checksum) return on ? ENOPROTOOPT : 0;  // IPv6 UDP always has one
+    }
     switch (option) {
     case Option::reuse_address: return setsockopt_int(slot->fd, SOL_SOCKET, SO_REUSEADDR, value);
     case Option::no_delay: return setsockopt_int(slot->fd, IPPROTO_TCP, TCP_NODELAY, value);
@@ -649,9 +658,9 @@ Datagram LiveHostIo::receive_from(SocketId id, std::span<uint8_t> into, bool pee
         return datagram;
     }
     const uint64_t seen = slot->state.load(std::memory_order_acquire);
-    sockaddr_in from{};
+    sockaddr_storage from{};  // an IPv6 source on udp6 sockets
     iovec part{into.data(), into.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
     msghdr message{};
     message.msg_name = &from;
     message.msg_namelen = sizeof from;
@@ -682,10 +691,10 @@ int LiveHostIo::send_to(SocketId id, std::span<const iovec> parts, Endpoint to) 
     Slot *slot = find(id);
     if (slot == nullptr) return EBADF;
     const uint64_t seen = slot->state.load(std::memory_order_acquire);
-    sockaddr_in address = to_sockaddr(to);
+    sockaddr_storage address;
     msghdr message{};
     message.msg_name = &address;
-    message.msg_namelen = sizeof address;
+    message.msg_namelen = to_sockaddr(to, address);
     message.msg_iov = const_cast<iovec *>(parts.data());
     message.msg_iovlen = std::min<std::size_t>(parts.size(), IOV_MAX);
     if (::sendmsg(slot->fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) return 0;

@@ -204,11 +204,10 @@ Outcome TcpService::passive_open(Call &call, TcpStream &stream) {
 // remote host/port filters accept it gets it; if none does, the connection is reset.
 void TcpService::on_accepted(uint16_t guest_port, AcceptedConnection connection) {
     if (connection.remote_ipv6) {
-        // An IPv6 client (`ipplisten any6`): the guest knows it by a stand-in from the pool,
-        // which AddrToName answers with the IPv6 address as text.
-        const auto now = core_->now();
-        const auto stand_in = ipv6_pool_ == nullptr ? std::nullopt
-                                                    : ipv6_pool_->map(*connection.remote_ipv6, dnr::format_ipv6(*connection.remote_ipv6), 0, now);
+        // An IPv6 client (`ipplisten any6`): the guest knows it by a stand-in from the pool
+        // (the one it has, e.g. from a lookup, else a new one AddrToName answers with the IPv6
+        // address as text).
+        const auto stand_in = ipv6_pool_ == nullptr ? std::nullopt : ipv6_pool_->map_peer(*connection.remote_ipv6, core_->now());
         if (!stand_in) {
             core_->log().warning("TCP connection from {} to guest port {}: no stand-in address free; reset",
                                  dnr::format_ipv6(*connection.remote_ipv6), guest_port);

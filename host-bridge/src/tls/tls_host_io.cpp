@@ -8,40 +8,10 @@
 
 namespace mtb::tls {
 
-namespace {
-
-// Ciphertext through the inner layer's socket: the one data path (and readiness bookkeeping)
-// every other connection uses.
-class SeamTransport final : public CiphertextTransport {
-public:
-    SeamTransport(net::HostIo &io, net::SocketId id) : io_(&io), id_(id) {}
-    ssize_t receive(std::span<uint8_t> into) override { return result(io_->receive(id_, into)); }
-    ssize_t send(std::span<const uint8_t> bytes) override {
-        const iovec part{const_cast<uint8_t *>(bytes.data()), bytes.size()};  // sendmsg only reads
-        return result(io_->send(id_, std::span(&part, 1), false));
-    }
-    int shutdown_send() override {
-        const int error = io_->shutdown_send(id_);
-        if (error == 0 || error == ENOTCONN) return 0;
-        errno = error;
-        return -1;
-    }
-
-private:
-    static ssize_t result(const net::IoResult &r) {
-        if (r.ok()) return static_cast<ssize_t>(r.bytes);
-        errno = r.error;
-        return -1;
-    }
-    net::HostIo *io_;
-    net::SocketId id_;
-};
-
-}  // namespace
-
 TlsHostIo::TlsHostIo(net::HostIo &inner, HostEnvironment &host, Logger &log, const TlsUpstream &upstream,
                      const dnr::LookedUpNames &names)
-    : ForwardingHostIo(inner), host_(&host), log_(&log), upstream_(&upstream), names_(&names) {}
+    : ForwardingHostIo(inner), host_(&host), log_(&log), upstream_(&upstream), names_(&names),
+      worker_([&host] { host.raise_interrupt(); }) {}
 
 TlsHostIo::Wrapped *TlsHostIo::find(net::SocketId id) {
     if (wrapped_.empty()) [[likely]] return nullptr;  // no TLS connection: one branch per call
@@ -71,7 +41,10 @@ int TlsHostIo::connect(net::SocketId id, net::Endpoint remote) {
         return ECONNREFUSED;
     }
     Wrapped &w = wrapped_[id];
-    w.tls = std::make_unique<TlsSocket>(std::make_unique<SeamTransport>(inner(), id), std::move(engine));
+    auto shuttle = std::make_unique<ShuttleTransport>();
+    w.shuttle = shuttle.get();
+    w.tls = std::make_unique<TlsSocket>(std::move(shuttle), std::move(engine));
+    w.serial = next_serial_++;
     w.plan = *plan;
     w.address = remote.host;
     log_->info("TCP to {} port {} goes over TLS to port {} (ipptls rule '{}')",
@@ -88,37 +61,8 @@ int TlsHostIo::connect(net::SocketId id, net::Endpoint remote) {
     // Connected at once (loopback may): the handshake still has to run before the service
     // may see a connection, so the service is told EINPROGRESS and Event{connected} follows.
     w.tcp_connected = true;
-    net::Event done;
-    if (advance(id, w, done)) queue_own(done);
+    start_step(id, w, true);
     return EINPROGRESS;
-}
-
-bool TlsHostIo::advance(net::SocketId id, Wrapped &w, net::Event &out) {
-    const TlsEngine::State state = w.tls->handshake();
-    if (state == TlsEngine::State::handshaking) return false;
-    w.handshaking = false;
-    out = net::Event{};
-    out.kind = net::Event::Kind::connected;
-    out.socket = id;
-    if (state == TlsEngine::State::failed) {
-        const std::string &reason = w.tls->engine().failure();
-        log_->error("{}", TlsUpstream::failure_line(w.plan, w.address,
-                                                    reason.empty() ? "the connection ended during the TLS handshake" : reason));
-        out.error = ECONNREFUSED;  // openFailed, as for a server that refuses
-        return true;
-    }
-    if (w.tls->engine().accepted_by_pin())
-        log_->info("TLS to {} port {}: certificate accepted by the pinned fingerprint of rule '{}'",
-                   w.plan.peer.host_name.empty() ? format_ipv4(w.address) : w.plan.peer.host_name, w.plan.tls_port,
-                   w.plan.rule);
-    // The handshake may have read application data along with its last flight, and the socket's
-    // own readable flag is clear by now: say once what the plaintext stream offers.
-    net::Event ready;
-    ready.kind = net::Event::Kind::ready;
-    ready.socket = id;
-    ready.flags = plaintext_readiness(id, w);
-    queue_own(ready);
-    return true;
 }
 
 void TlsHostIo::queue_own(const net::Event &event) {
@@ -144,6 +88,9 @@ bool TlsHostIo::next_event(net::Event &out) {
             if (Wrapped *w = find(out.socket)) out.flags = plaintext_readiness(out.socket, *w);  // as now
         return true;
     }
+    HandshakeWorker::Step step;
+    while (worker_.take(step))
+        if (finish_step(step, out)) return true;
     while (inner().next_event(out)) {
         if (out.kind != net::Event::Kind::ready && out.kind != net::Event::Kind::connected) return true;
         Wrapped *w = find(out.socket);
@@ -151,11 +98,12 @@ bool TlsHostIo::next_event(net::Event &out) {
         if (out.kind == net::Event::Kind::connected) {
             if (out.error != 0) return true;  // the TCP connect itself failed
             w->tcp_connected = true;
-            if (advance(out.socket, *w, out)) return true;
-            continue;  // waiting for the server's answer
+            start_step(out.socket, *w, true);  // the ClientHello
+            continue;                    // waiting for the server's answer
         }
         if (w->handshaking) {
-            if (w->tcp_connected && advance(out.socket, *w, out)) return true;
+            // A step on the worker looks at the socket again when it comes back.
+            if (w->tcp_connected && !w->stepping && progress(out.socket, *w, out)) return true;
             continue;
         }
         flush(*w);
@@ -168,8 +116,10 @@ bool TlsHostIo::next_event(net::Event &out) {
 uint8_t TlsHostIo::plaintext_readiness(net::SocketId id, Wrapped &w) {
     const uint8_t below = inner().readiness(id);
     uint8_t flags = below & (net::ready::hangup | net::ready::error);
-    // Bytes the engine holds count until a receive found they are not a whole record yet.
-    if ((below & net::ready::readable) || (w.tls->has_input() && !w.tls->wants_readable())) flags |= net::ready::readable;
+    // Bytes the engine holds count until a receive found they are not a whole record yet, and
+    // so do bytes read during the handshake that the engine had no room for yet.
+    if ((below & net::ready::readable) || (w.tls->has_input() && !w.tls->wants_readable()) || w.shuttle->has_input())
+        flags |= net::ready::readable;
     // Writable once the ciphertext queued so far has left: the guest's data then waits in the
     // guest (as for a plain socket whose send queue is full), not in the engine.
     if ((below & net::ready::writable) && !w.tls->wants_writable()) flags |= net::ready::writable;
@@ -223,6 +173,7 @@ net::IoResult TlsHostIo::send(net::SocketId id, std::span<const iovec> parts, bo
 int TlsHostIo::shutdown_send(net::SocketId id) {
     Wrapped *w = find(id);
     if (w == nullptr) return inner().shutdown_send(id);
+    if (w->handshaking) return ENOTCONN;  // the service sees no connection before Event{connected}
     errno = 0;
     if (w->tls->shutdown_write() == 0) return 0;
     if (errno != EAGAIN) return errno;
@@ -234,7 +185,7 @@ bool TlsHostIo::at_mark(net::SocketId id) { return find(id) != nullptr ? false :
 
 net::TcpInfo TlsHostIo::tcp_info(net::SocketId id) {
     net::TcpInfo info = inner().tcp_info(id);
-    if (Wrapped *w = find(id)) info.unsent += static_cast<uint32_t>(w->tls->unsent());
+    if (Wrapped *w = find(id); w != nullptr && w->tls) info.unsent += static_cast<uint32_t>(w->tls->unsent());
     return info;
 }
 
@@ -251,6 +202,7 @@ void TlsHostIo::close(net::SocketId id, bool abortive) {
 }
 
 void TlsHostIo::shutdown() {
+    worker_.stop();
     wrapped_.clear();
     tcp_sockets_.clear();
     own_events_.clear();

@@ -3,9 +3,10 @@
 // port instead, and from then on the connected-socket operations of that SocketId carry
 // plaintext and its readiness is that of the plaintext stream, so the TCP service cannot tell a
 // TLS connection from a plain one:
-//   - the handshake runs between the TCP connect and the Event{connected} the service sees; a
-//     failed handshake (certificate refused, server gone) is an Event{connected} with an error
-//     (openFailed to the guest) after ONE log line naming host, port and reason;
+//   - the handshake runs between the TCP connect and the Event{connected} the service sees, its
+//     steps on a worker thread (tls/handshake_worker.h: the 1 ms rule); a failed handshake
+//     (certificate refused, server gone) is an Event{connected} with an error (openFailed to
+//     the guest) after ONE log line naming host, port and reason;
 //   - shutdown_send() is close_notify, then FIN; close(abortive) drops the engine and resets
 //     (no close_notify); TLS has no urgent data (at_mark is false, `urgent` never set);
 //   - tcp_info() counts ciphertext still queued in the engine as unsent.
@@ -17,6 +18,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,6 +26,7 @@
 #include "driver/logger.h"
 #include "mactcp_bridge/host_environment.h"
 #include "net/forwarding_host_io.h"
+#include "tls/handshake_worker.h"
 #include "tls/tls_socket.h"
 #include "tls/tls_upstream.h"
 
@@ -57,16 +60,25 @@ public:
 
 private:
     struct Wrapped {
-        std::unique_ptr<TlsSocket> tls;
+        std::unique_ptr<TlsSocket> tls;  // null while a handshake step is on the worker
+        ShuttleTransport *shuttle = nullptr;  // tls's transport (the handshake's, then handed over)
+        uint64_t serial = 0;
         TlsUpstream::Plan plan;
         uint32_t address = 0;
         bool handshaking = true;
         bool tcp_connected = false;  // the TCP connect finished: the handshake is running
+        bool stepping = false;       // a handshake step is on the worker
+        std::optional<TlsEngine::State> ended;  // the handshake's end, told once its last flight left
         bool close_owed = false;     // shutdown_send() could not queue close_notify + FIN yet
     };
     Wrapped *find(net::SocketId id);
-    // Runs the handshake as far as it goes; true (and `out` = Event{connected}) once it ended.
-    bool advance(net::SocketId id, Wrapped &w, net::Event &out);
+    // Handshake (tls_handshake.cpp): the ciphertext that arrived goes to the worker with the
+    // TlsSocket; what a step wrote is sent when it comes back. progress() returns true (and
+    // `out` = Event{connected}) once the handshake ended and its last flight left.
+    void start_step(net::SocketId id, Wrapped &w, bool first);
+    bool finish_step(HandshakeWorker::Step &step, net::Event &out);
+    bool progress(net::SocketId id, Wrapped &w, net::Event &out);
+    bool conclude(net::SocketId id, Wrapped &w, net::Event &out);
     // Moves queued ciphertext (and an owed close_notify + FIN) to the socket when it has room.
     void flush(Wrapped &w);
     uint8_t plaintext_readiness(net::SocketId id, Wrapped &w);
@@ -79,6 +91,8 @@ private:
     std::unordered_set<net::SocketId> tcp_sockets_;  // opened as TCP, not yet connected or closed
     std::unordered_map<net::SocketId, Wrapped> wrapped_;
     std::deque<net::Event> own_events_;  // ours, returned before the inner layer's
+    uint64_t next_serial_ = 1;
+    HandshakeWorker worker_;  // last: stopped (joined) before the rest goes
 };
 
 }  // namespace mtb::tls

@@ -21,6 +21,7 @@ const char *kind_name(net::SocketKind kind) {
     case net::SocketKind::icmp_datagram: return "icmp_datagram";
     case net::SocketKind::icmp_raw: return "icmp_raw";
     case net::SocketKind::tcp6: return "tcp6";
+    case net::SocketKind::udp6: return "udp6";
     }
     return "?";
 }
@@ -58,7 +59,18 @@ std::string text(std::string_view bytes) {
 std::string answer_fields(const dnr::DnsAnswer &a) {
     std::string out = fmt::format(R"(,"status":{},"canonical":{},"addresses":[)", a.status, text(a.canonical));
     for (std::size_t i = 0; i < a.addresses.size(); ++i) out += fmt::format("{}{}", i ? "," : "", a.addresses[i]);
-    out += fmt::format(R"(],"ttl":{},"cnames":[)", a.ttl);
+    out += "]";
+    // AAAA answers of IPv6-only names (issue 15); absent when there are none (records stay as before).
+    if (!a.ipv6_addresses.empty()) {
+        out += R"(,"addresses6":[)";
+        for (std::size_t i = 0; i < a.ipv6_addresses.size(); ++i) {
+            char address[INET6_ADDRSTRLEN] = "";
+            ::inet_ntop(AF_INET6, a.ipv6_addresses[i].data(), address, sizeof address);
+            out += fmt::format(R"({}"{}")", i ? "," : "", address);
+        }
+        out += "]";
+    }
+    out += fmt::format(R"(,"ttl":{},"cnames":[)", a.ttl);
     for (std::size_t i = 0; i < a.cnames.size(); ++i)
         out += fmt::format(R"({}[{},{},{}])", i ? "," : "", text(a.cnames[i].alias), text(a.cnames[i].target), a.cnames[i].ttl);
     out += fmt::format(R"(],"mx_preference":{},"mx_exchange":{},"hinfo_cpu":{},"hinfo_os":{})", a.mx_preference,
@@ -220,8 +232,9 @@ uint32_t RecordingHostIo::send_buffer_size(net::SocketId id) {
 net::Datagram RecordingHostIo::receive_from(net::SocketId id, std::span<uint8_t> into, bool peek) {
     const net::Datagram d = inner().receive_from(id, into, peek);
     if (on()) {
-        std::string fields = fmt::format(R"(,"id":{},"len":{},"peek":{},"length":{},"error":{},"fhost":{},"fport":{},"lhost":{},"b":)", id,
-                                         into.size(), peek, d.length, d.error, d.from.host, d.from.port, d.local_host);
+        std::string fields = fmt::format(R"(,"id":{},"len":{},"peek":{},"length":{},"error":{},"fhost":{},"fport":{}{},"lhost":{},"b":)", id,
+                                         into.size(), peek, d.length, d.error, d.from.host, d.from.port,
+                                         ipv6_field("fhost6", d.from), d.local_host);
         const std::size_t copied = d.length > 0 ? std::min(into.size(), static_cast<std::size_t>(d.length)) : 0;
         TraceWriter::append_base64(fields, into.first(copied));
         trace_->host("receive_from", fields);
@@ -231,15 +244,18 @@ net::Datagram RecordingHostIo::receive_from(net::SocketId id, std::span<uint8_t>
 
 int RecordingHostIo::send_to(net::SocketId id, std::span<const iovec> parts, net::Endpoint to) {
     const int error = inner().send_to(id, parts, to);
-    if (on()) trace_->host("send_to", fmt::format(R"(,"id":{},"len":{},"host":{},"port":{},"error":{})", id, total(parts), to.host, to.port, error));
+    if (on())
+        trace_->host("send_to", fmt::format(R"(,"id":{},"len":{},"host":{},"port":{}{},"error":{})", id, total(parts), to.host,
+                                            to.port, ipv6_field("host6", to), error));
     return error;
 }
 
 std::optional<net::IcmpError> RecordingHostIo::take_error(net::SocketId id) {
     const auto e = inner().take_error(id);
     if (on())
-        trace_->host("take_error", e ? fmt::format(R"(,"id":{},"origin":{},"type":{},"code":{},"info":{},"ohost":{},"oport":{})", id,
-                                                   e->origin, e->type, e->code, e->info, e->offender.host, e->offender.port)
+        trace_->host("take_error", e ? fmt::format(R"(,"id":{},"origin":{},"type":{},"code":{},"info":{},"ohost":{},"oport":{}{})", id,
+                                                   e->origin, e->type, e->code, e->info, e->offender.host, e->offender.port,
+                                                   ipv6_field("ohost6", e->offender))
                                      : fmt::format(R"(,"id":{},"origin":null)", id));
     return e;
 }

@@ -29,6 +29,24 @@ std::optional<uint16_t> report_type_for(uint8_t icmp_type, uint8_t icmp_code) {
     }
 }
 
+// RFC 4443 messages as their ICMPv4 counterparts (RFC 7915's translation), so an IPv6 host's
+// errors reach the guest as the reportType an IPv4 host's would.
+std::optional<uint16_t> report_type_for_icmp6(uint8_t icmp6_type, uint8_t icmp6_code) {
+    namespace t = icmp_report_type;
+    switch (icmp6_type) {
+    case 1:  // destination unreachable
+        switch (icmp6_code) {
+        case 0: return t::netUnreach;   // no route
+        case 4: return t::portUnreach;  // port unreachable
+        default: return t::hostUnreach; // prohibited, beyond scope, address unreachable, policy...
+        }
+    case 2: return t::fragReqd;  // packet too big
+    case 3: return t::timeExceeded;
+    case 4: return icmp6_code == 1 ? t::protocolUnreach : t::parmProblem;  // 1: unknown next header
+    default: return std::nullopt;
+    }
+}
+
 bool write_icmp_report(GuestMemory &memory, uint32_t address, const IcmpReport &report) {
     if (!memory.contains(address, R::size)) return false;
     memory.write32(address + R::streamPtr.offset, report.stream);

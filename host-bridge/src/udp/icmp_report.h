@@ -34,6 +34,8 @@ struct IcmpReport {
 // MacTCP's reportType for an ICMP (type, code) from the host, or empty for messages MacTCP
 // does not report (echo replies, redirects, source quench...).
 std::optional<uint16_t> report_type_for(uint8_t icmp_type, uint8_t icmp_code);
+// The same for an ICMPv6 (type, code) from an IPv6 host behind a stand-in.
+std::optional<uint16_t> report_type_for_icmp6(uint8_t icmp6_type, uint8_t icmp6_code);
 
 // Writes the 24-byte record at `address`; false if it does not fit in RAM.
 bool write_icmp_report(GuestMemory &memory, uint32_t address, const IcmpReport &report);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 
+#include "dnr/dnr_text.h"
 #include "driver/mactcp_codes.h"
 #include "driver/scratch_layout.h"
 #include "guest/pb_layout.h"
@@ -29,8 +30,6 @@ constexpr int kDrainBudget = 256;
 // UDPRead timeouts below the documented 2-second minimum (clients pass 1) are raised to it,
 // as the real driver's minimum implies; 0 means no timeout.
 constexpr uint16_t kMinReadTimeoutSeconds = 2;
-
-bool is_loopback(uint32_t host) { return (host >> 24) == 127; }
 
 // Logged on the 1st, 10th, 100th... drop at warning level, every drop at info level.
 bool is_power_of_ten(uint64_t n) {
@@ -147,8 +146,9 @@ void UdpService::on_socket_event(const net::Event &event) {
 }
 
 HostUdpSocket *UdpService::socket_of(UdpStream &stream, net::SocketId id) {
-    for (HostUdpSocket &socket : stream.sockets)
-        if (socket.id == id) return &socket;
+    for (auto *sockets : {&stream.sockets, &stream.sockets6})
+        for (HostUdpSocket &socket : *sockets)
+            if (socket.id == id) return &socket;
     return nullptr;
 }
 
@@ -174,9 +174,11 @@ void UdpService::schedule_drain(UdpStream &stream) {
         if (stream == nullptr) return;
         stream->drain_scheduled = false;
         Outbox out;
-        for (HostUdpSocket &socket : stream->sockets) {
-            const uint8_t flags = core_->io().readiness(socket.id);
-            if (flags & net::ready::readable) on_ready(*stream, socket, net::ready::readable, out);
+        for (auto *sockets : {&stream->sockets, &stream->sockets6}) {
+            for (HostUdpSocket &socket : *sockets) {
+                const uint8_t flags = core_->io().readiness(socket.id);
+                if (flags & net::ready::readable) on_ready(*stream, socket, net::ready::readable, out);
+            }
         }
     });
 }
@@ -216,7 +218,10 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
             return attempt;
         }
         const auto length = static_cast<uint32_t>(arrival.length);
-        if (!accept_from_anyone_ && !is_loopback(arrival.from.host) && !stream.contacted.count(arrival.from.host))
+        // An IPv6 source is known to the guest by a stand-in (udp_ipv6.cpp), given only to a
+        // datagram that is kept.
+        net::Datagram seen = arrival;
+        if (!invited(stream, arrival.from, stand_in_of(arrival.from, false).value_or(0)))
             note_drop(stream, socket, arrival, stream.dropped_filtered, "from a host the stream never wrote to (ipplisten)");
         else if (length > stream.area.length())
             note_drop(stream, socket, arrival, stream.dropped_too_big, "larger than the whole receive buffer");
@@ -224,8 +229,12 @@ int UdpService::drain(UdpStream &stream, HostUdpSocket &socket) {
             note_drop(stream, socket, arrival, stream.dropped_full, "receive buffer full (too many datagrams)");
         else if (length > into.size())
             note_drop(stream, socket, arrival, stream.dropped_full, "receive buffer full");
-        else
-            store(stream, socket, arrival, gap.address);
+        else if (const auto stand_in = stand_in_of(arrival.from, true); !stand_in)
+            note_drop(stream, socket, arrival, stream.dropped_filtered, "no stand-in address free for its IPv6 source");
+        else {
+            seen.from.host = *stand_in;
+            store(stream, socket, seen, gap.address);
+        }
     }
     return kDrainBudget;
 }
@@ -250,9 +259,10 @@ void UdpService::note_drop(UdpStream &stream, const HostUdpSocket &socket, const
                            uint64_t &counter, const char *why) {
     ++counter;
     const LogLevel level = is_power_of_ten(counter) ? LogLevel::warning : LogLevel::info;
+    const std::string from = dropped.from.ipv6 ? fmt::format("[{}]", dnr::format_ipv6(*dropped.from.ipv6))
+                                                : format_ipv4(dropped.from.host);
     core_->log().log(level, "UDP stream 0x{:08x} port {}: dropped a {}-byte datagram from {}:{}: {} ({} so far)",
-                     stream.stream_ptr, socket.port, dropped.length, format_ipv4(dropped.from.host), dropped.from.port, why,
-                     counter);
+                     stream.stream_ptr, socket.port, dropped.length, from, dropped.from.port, why, counter);
 }
 
 // Port unreachable and friends, queued on the socket by IP_RECVERR, become UDPICMPReceived.
@@ -260,18 +270,25 @@ void UdpService::report_icmp_errors(UdpStream &stream, HostUdpSocket &socket, Ou
     for (int taken = 0; taken < kDrainBudget; ++taken) {
         const auto error = core_->io().take_error(socket.id);
         if (!error) return;
-        if (error->origin != 2 /* SO_EE_ORIGIN_ICMP */) continue;
-        const auto type = report_type_for(error->type, error->code);
+        // SO_EE_ORIGIN_ICMP on IPv4 sockets, SO_EE_ORIGIN_ICMP6 on a stream's udp6 companions.
+        const bool icmp6 = error->origin == 3;
+        if (error->origin != 2 && !icmp6) continue;
+        const auto type = icmp6 ? report_type_for_icmp6(error->type, error->code) : report_type_for(error->type, error->code);
         if (!type) continue;
+        // The guest knows an IPv6 host by its stand-in; one it does not know sent it nothing.
+        const auto remote_host = stand_in_of(error->offender, false);
+        if (!remote_host) continue;
         IcmpReport report;
         report.stream = stream.stream_ptr;
         report.local_host = network_->address;
         report.local_port = socket.port;
-        report.remote_host = error->offender.host;
+        report.remote_host = *remote_host;
         report.remote_port = error->offender.port;
         report.report_type = *type;
-        // parmProblem: the offending byte's offset in the IP header (ICMP's pointer field).
-        if (*type == icmp_report_type::parmProblem) report.optional_info = static_cast<uint16_t>(error->info >> 24);
+        // parmProblem: the offending byte's offset in the IP header (ICMP's pointer field;
+        // ICMPv6's is a 32-bit one in ee_info).
+        if (*type == icmp_report_type::parmProblem)
+            report.optional_info = static_cast<uint16_t>(icmp6 ? std::min<uint32_t>(error->info, 0xFFFF) : error->info >> 24);
         core_->log().info("UDP stream 0x{:08x}: ICMP type {} code {} for {}:{}", stream.stream_ptr, error->type,
                           error->code, format_ipv4(report.remote_host), report.remote_port);
         queue_asr(stream, udp_event::icmpReceived, &report, out);

@@ -57,34 +57,37 @@ Outcome UdpService::write(Call &call, UdpStream &stream, bool multi) {
     const uint16_t remote_port = pb.get(L::send::remotePort);
     // No datagram can go to port 0 or to "this host, any address".
     if (host == 0 || remote_port == 0) return err::ipRouteErr;
-    if (dnr::Ipv6MappingPool::in_pool(host)) {
-        // The DNR's stand-in for an IPv6-only host: IPv6 datagrams are not available yet.
-        core_->log().warning("UDPWrite to {}: a stand-in for an IPv6-only host; IPv6 is not available in this build yet",
-                             format_ipv4(host));
-        return err::ipRouteErr;
-    }
+    // `ippallow` judges the address the guest sent to (a stand-in too, as for TCP).
     if (!core_->outgoing().allows(host)) {
         core_->log().warning("UDPWrite to {}:{} refused by ippallow", format_ipv4(host), remote_port);
         return err::ipRouteErr;
     }
+    // A stand-in for an IPv6-only host: the datagram goes to its IPv6 address (udp_ipv6.cpp).
+    Route route{&socket, {host, remote_port}};
+    if (dnr::Ipv6MappingPool::in_pool(host)) {
+        if (const int16_t refused = route_to_stand_in(stream, socket, remote_port, host, route); refused != err::noErr)
+            return refused;
+    }
+    HostUdpSocket &via = *route.socket;
 
-    // Checksum flag 0: send with a zero checksum field (SO_NO_CHECK) where the host allows it.
+    // Checksum flag 0: send with a zero checksum field (SO_NO_CHECK) where the host allows it
+    // (IPv6 has no such datagrams: they always carry one).
     net::HostIo &io = core_->io();
     const bool checksum_off = pb.get(L::send::checkSum) == 0;
-    if (socket.checksum_off != checksum_off) {
-        if (io.set_option(socket.id, net::Option::no_checksum, checksum_off) == 0)
-            socket.checksum_off = checksum_off;
+    if (!via.ipv6 && via.checksum_off != checksum_off) {
+        if (io.set_option(via.id, net::Option::no_checksum, checksum_off) == 0)
+            via.checksum_off = checksum_off;
         else
             core_->log().debug("UDPWrite: the host cannot send without checksums; sending with one");
     }
 
     const std::span<const iovec> gathered(parts.data(), count);
-    int error = io.send_to(socket.id, gathered, {host, remote_port});
+    int error = io.send_to(via.id, gathered, route.to);
     // An error an earlier datagram's ICMP message left on the socket belongs to that datagram,
     // reported from the error queue (flagged here: this send consumed its notice), not to this one.
     if (is_icmp_notice(error)) {
-        socket.errors_queued = true;
-        error = io.send_to(socket.id, gathered, {host, remote_port});
+        via.errors_queued = true;
+        error = io.send_to(via.id, gathered, route.to);
     }
     if (error != 0) {
         const int16_t result = mactcp_result_for_errno(error, HostOperation::datagram, core_->log());

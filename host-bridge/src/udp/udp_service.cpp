@@ -244,13 +244,17 @@ Outcome UdpService::max_mtu(Call &call) {
 }
 
 // The stream forgets its sockets first: events still on their way for them are dropped.
+// Its stand-ins are released with them (udp_ipv6.cpp).
 void UdpService::close_sockets(UdpStream &stream) {
-    for (const HostUdpSocket &socket : stream.sockets) {
-        core_->router().forget(socket.id);
-        by_socket_.erase(socket.id);
-        core_->io().close(socket.id, false);
+    for (auto *sockets : {&stream.sockets, &stream.sockets6}) {
+        for (const HostUdpSocket &socket : *sockets) {
+            core_->router().forget(socket.id);
+            by_socket_.erase(socket.id);
+            core_->io().close(socket.id, false);
+        }
+        sockets->clear();
     }
-    stream.sockets.clear();
+    release_stand_ins(stream);
 }
 
 void UdpService::reset() {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "driver/call.h"
@@ -12,6 +13,10 @@
 #include "ip/host_network_info.h"
 #include "net/event_router.h"
 #include "udp/udp_stream.h"
+
+namespace mtb::dnr {
+class Ipv6MappingPool;
+}
 
 namespace mtb {
 
@@ -27,6 +32,8 @@ public:
     // Largest UDP payload that avoids fragmentation towards `destination` (host byte order).
     uint16_t max_mtu_size(uint32_t destination) const;
     std::size_t stream_count() const { return streams_.size(); }
+    // The DNR's stand-ins for IPv6-only hosts: datagrams to them go to their IPv6 addresses.
+    void use_ipv6_pool(dnr::Ipv6MappingPool &pool) { ipv6_pool_ = &pool; }
 
 private:
     // udp_service.cpp: streams.
@@ -42,6 +49,17 @@ private:
 
     // udp_send.cpp: UDPWrite, UDPMultiSend.
     Outcome write(Call &call, UdpStream &stream, bool multi);
+
+    // udp_ipv6.cpp: IPv6-only hosts behind stand-ins.
+    struct Route {
+        HostUdpSocket *socket = nullptr;
+        net::Endpoint to;
+    };
+    int16_t route_to_stand_in(UdpStream &stream, HostUdpSocket &ipv4, uint16_t remote_port, uint32_t stand_in, Route &route);
+    HostUdpSocket *ipv6_companion(UdpStream &stream, const HostUdpSocket &ipv4, int &error);
+    bool invited(const UdpStream &stream, const net::Endpoint &from, uint32_t stand_in) const;
+    std::optional<uint32_t> stand_in_of(const net::Endpoint &from, bool create);
+    void release_stand_ins(UdpStream &stream);
 
     // udp_receive.cpp: UDPRead, UDPMultiRead, UDPBfrReturn, arrivals and ASRs.
     Outcome read(Call &call, UdpStream &stream, bool multi);
@@ -63,6 +81,7 @@ private:
 
     DriverCore *core_;
     const HostNetworkInfo *network_;
+    dnr::Ipv6MappingPool *ipv6_pool_ = nullptr;
     bool accept_from_anyone_ = false;  // `ipplisten` other than loopback
     uint64_t next_serial_ = 1;
     std::map<uint32_t, UdpStream> streams_;  // by StreamPtr (= receive buffer address)

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <unordered_set>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct HostUdpSocket {
     uint16_t port = 0;           // host byte order; the guest sees the same number
     bool errors_queued = false;  // an ICMP error waits in the error queue (its notice was consumed)
     bool checksum_off = false;   // current SO_NO_CHECK setting
+    bool ipv6 = false;           // a udp6 socket: the stream's way to IPv6 hosts (udp_ipv6.cpp)
 };
 
 // A datagram stored in the receive buffer (or a zero-length one, which takes no space).
@@ -52,6 +54,11 @@ struct UdpStream {
 
     // One socket per local port, in port order.
     std::vector<HostUdpSocket> sockets;
+    // IPv6 companions (udp6, same port numbers where the host allows), each opened by the first
+    // datagram sent from its port to a stand-in for an IPv6-only host (udp_ipv6.cpp).
+    std::vector<HostUdpSocket> sockets6;
+    // Stand-ins (dnr/ipv6_mapping_pool.h) this stream sent to: held until it is released.
+    std::set<uint32_t> held_stand_ins;
 
     ReceiveArea area;
     std::deque<Datagram> queued;               // arrived, not yet read
@@ -61,7 +68,7 @@ struct UdpStream {
 
     bool drain_scheduled = false;    // a drain stopped at its budget resumes at the next interrupt
     bool data_arrival_armed = true;  // UDPDataArrival is edge triggered (reset by a read)
-    std::unordered_set<uint32_t> contacted;  // hosts written to (receive filter, ipplisten)
+    std::unordered_set<uint32_t> contacted;  // hosts (stand-ins too) written to (receive filter, ipplisten)
 
     // Counters for the logs.
     uint64_t dropped_full = 0, dropped_too_big = 0, dropped_filtered = 0;

@@ -4,6 +4,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "guest_harness.h"
 #include "test_dns_server.h"
 
@@ -73,6 +85,86 @@ TEST(GuestDnr, HostsFiles) {
     o.files.push_back(lab);
     run("dnr_hosts", {}, o);
     EXPECT_EQ(dns.queries(), 0);
+}
+
+// Issue 15: UDP with an IPv6-only host. A UDP echo peer on [::1] stands behind the test DNS
+// server's AAAA-only v6only.test.example: it checks every datagram's pattern (the guest's
+// fill()), echoes it, and records the guest's closing "done BYTES".
+class Ipv6EchoPeer {
+public:
+    Ipv6EchoPeer() {
+        fd_ = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in6 a{};
+        a.sin6_family = AF_INET6;
+        a.sin6_addr = in6addr_loopback;
+        ::bind(fd_, reinterpret_cast<sockaddr *>(&a), sizeof a);
+        socklen_t l = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr *>(&a), &l);
+        port_ = ntohs(a.sin6_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~Ipv6EchoPeer() {
+        stop_ = true;
+        thread_.join();
+        ::close(fd_);
+    }
+    uint16_t port() const { return port_; }
+    long good() const { return good_; }
+    long bad() const { return bad_; }
+    std::string summary() const {
+        std::lock_guard lock(mutex_);
+        return summary_;
+    }
+
+private:
+    void serve() {
+        std::vector<uint8_t> buffer(70000);
+        while (!stop_) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 50) != 1) continue;
+            sockaddr_in6 from{};
+            socklen_t length = sizeof from;
+            const ssize_t n = ::recvfrom(fd_, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr *>(&from), &length);
+            if (n < 0) continue;
+            const std::string text(buffer.begin(), buffer.begin() + n);
+            if (text.rfind("done ", 0) == 0) {
+                std::lock_guard lock(mutex_);
+                summary_ = text;
+                continue;
+            }
+            // Datagram i of udp_ipv6.c: 1 + (i * 97) % 1400 bytes, byte k = k * 31 + i * 7 + (k >> 5).
+            const long i = good_ + bad_;
+            bool ok = n == 1 + (i * 97) % 1400;
+            for (ssize_t k = 0; ok && k < n; ++k) ok = buffer[k] == static_cast<uint8_t>(k * 31 + i * 7 + (k >> 5));
+            ++(ok ? good_ : bad_);
+            ::sendto(fd_, buffer.data(), static_cast<size_t>(n), 0, reinterpret_cast<sockaddr *>(&from), length);
+        }
+    }
+
+    int fd_ = -1;
+    uint16_t port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::atomic<long> good_{0}, bad_{0};
+    mutable std::mutex mutex_;
+    std::string summary_;
+    std::thread thread_;
+};
+
+TEST(GuestDnr, UdpWithAnIpv6OnlyHostThroughItsStandIn) {
+    constexpr long kCount = 200;
+    test::TestDnsServer dns;
+    dns.add_standard_zone();  // v6only.test.example: AAAA ::1 only
+    Ipv6EchoPeer peer;
+    auto o = dnr_options(dns, VirtualFile::Folder::control_panels);
+    o.prefs["ippallow"] += ",198.18.0.0/15";  // `ippallow` judges the stand-in (loopback only otherwise)
+    const auto result = run("dnr_udp_ipv6", {{"peer_port", std::to_string(peer.port())}, {"count", std::to_string(kCount)}}, o);
+    std::printf("%s", result.output.c_str());
+    EXPECT_EQ(peer.good(), kCount);
+    EXPECT_EQ(peer.bad(), 0);
+    long bytes = 0;
+    for (long i = 0; i < kCount; ++i) bytes += 1 + (i * 97) % 1400;
+    for (int tries = 0; tries < 100 && peer.summary().empty(); ++tries) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(peer.summary(), "done " + std::to_string(bytes));
 }
 
 }  // namespace
