@@ -3,12 +3,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "dnr/dnr_layout.h"
 #include "driver/mactcp_codes.h"
+#include "bridge_harness.h"
 #include "fake_host.h"
 #include "guest/pb_layout.h"
 #include "mactcp_bridge/bridge.h"
@@ -79,10 +81,13 @@ public:
     static constexpr uint32_t kName = 0x6000;
     static constexpr uint32_t kRecord = 0x7000;   // hostInfo / returnRec
 
-    explicit DnrHarness(bool standard_zone = true, int dns_timeout_ms = 300) {
+    // `make_io`: a host layer injected under the bridge (bridge_harness.h's inject<Io>()).
+    explicit DnrHarness(bool standard_zone = true, int dns_timeout_ms = 300,
+                        std::function<InjectedIo(FakeHost &)> make_io = {}) {
         if (standard_zone) dns.add_standard_zone();
         host.prefs["ippdns"] = dns.pref(dns_timeout_ms);
-        bridge = std::make_unique<Bridge>(host, host);
+        if (make_io) injected = make_io(host);
+        bridge = injected.io != nullptr ? std::make_unique<Bridge>(host, host, *injected.io) : std::make_unique<Bridge>(host, host);
         host.install_driver();
         GuestRegs regs;
         regs.d[0] = 0;  // Open
@@ -133,6 +138,7 @@ public:
 
     TestDnsServer dns;  // first: outlives the bridge
     FakeHost host;
+    InjectedIo injected;  // outlives the bridge
     std::unique_ptr<Bridge> bridge;
 };
 

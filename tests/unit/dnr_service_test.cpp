@@ -6,6 +6,8 @@
 
 #include "dnr/dnr_service.h"
 #include "dnr_harness.h"
+#include "net/live_host_io.h"
+#include "net/forwarding_host_io.h"
 
 namespace mtb::test {
 namespace {
@@ -61,6 +63,33 @@ TEST(DnrService, MalformedDottedQuadsAreNamesNotAddresses) {
         const int16_t result = h.dnr(kStrToAddr, DnrHarness::kName, DnrHarness::kRecord, 0, 0);
         EXPECT_EQ(result, err::noResultProc) << text;  // a query would be needed
     }
+}
+
+// The live host layer with the emulation thread's CPU clock stopped, as when the host keeps
+// the emulator off the CPU right after the trap: wall time passes, the guest does not run.
+class StoppedCpuClockIo final : public net::ForwardingHostIo {
+public:
+    explicit StoppedCpuClockIo(FakeHost &host) : ForwardingHostIo(live_), live_(host) {}
+    net::Clock::duration thread_cpu_time() override { return std::chrono::milliseconds(7); }
+
+private:
+    net::LiveHostIo live_;
+};
+
+// kMinCallbackDelay of wall time does not prove the guest reached its next statement: while
+// the emulation thread has not run (its CPU clock stands still) the result procedure waits,
+// up to kLongestHold.
+TEST(DnrService, TheResultProcWaitsForTheGuestToRunNotOnlyForTime) {
+    DnrHarness h(true, 300, inject<StoppedCpuClockIo>);
+    h.open();
+    h.put_string(DnrHarness::kName, "www.test.example");
+    const auto issued = std::chrono::steady_clock::now();
+    EXPECT_EQ(h.dnr(kStrToAddr, DnrHarness::kName, DnrHarness::kRecord, DnrHarness::kProc, DnrHarness::kUserData),
+              err::cacheFault);
+    ASSERT_TRUE(h.pump_until([&] { return !h.proc_calls().empty(); }));
+    EXPECT_GE(std::chrono::steady_clock::now() - issued, DnrService::kLongestHold);
+    EXPECT_EQ(h.proc_calls().size(), 1u);
+    EXPECT_EQ(h.rtn_code(), 0);
 }
 
 TEST(DnrService, NameLookupReturnsCacheFaultThenCallsTheProcOnceLater) {

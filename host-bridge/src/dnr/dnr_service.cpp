@@ -249,7 +249,7 @@ int16_t DnrService::typed_query(const ParamBlock &pb, uint32_t a5, QueryKind kin
 int16_t DnrService::start_lookup(Pending pending) {
     if (!resolver_usable()) return err::noNameServer;
     const uint64_t id = next_id_++;
-    pending.earliest = core_.now() + kMinCallbackDelay;
+    stamp_issued(pending);
     pending.timer = core_.schedule(kLookupDeadline, [this, id] { finish(id, dns_error(err::noAnsErr)); });
     const QueryKind kind = pending.kind;
     std::string name = pending.asked;
@@ -261,10 +261,23 @@ int16_t DnrService::start_lookup(Pending pending) {
 
 int16_t DnrService::answer_locally(Pending pending, DnsAnswer answer) {
     const uint64_t id = next_id_++;
-    pending.earliest = core_.now() + kMinCallbackDelay;
+    stamp_issued(pending);
     pending.timer = core_.schedule(kMinCallbackDelay, [this, id, answer = std::move(answer)] { finish(id, answer); });
     pending_.emplace(id, std::move(pending));
     return err::cacheFault;
+}
+
+void DnrService::stamp_issued(Pending &pending) {
+    pending.issued = core_.now();
+    pending.cpu_at_call = core_.io().thread_cpu_time();
+}
+
+DriverCore::Clock::duration DnrService::hold_left(const Pending &pending) {
+    const auto held = core_.now() - pending.issued;
+    if (held < kMinCallbackDelay) return kMinCallbackDelay - held;
+    if (held >= kLongestHold) return DriverCore::Clock::duration::zero();
+    if (core_.io().thread_cpu_time() - pending.cpu_at_call >= kMinGuestCpu) return DriverCore::Clock::duration::zero();
+    return std::min<DriverCore::Clock::duration>(kProgressRecheck, kLongestHold - held);
 }
 
 DnsAnswer DnrService::map_ipv6(const std::string &asked, DnsAnswer answer) {
@@ -290,8 +303,8 @@ DnsAnswer DnrService::map_ipv6(const std::string &asked, DnsAnswer answer) {
 void DnrService::finish(uint64_t id, const DnsAnswer &given) {
     auto found = pending_.find(id);
     if (found == pending_.end()) return;
-    if (const auto now = core_.now(); now < found->second.earliest) {
-        core_.schedule(found->second.earliest - now, [this, id, given] { finish(id, given); });
+    if (const auto wait = hold_left(found->second); wait > DriverCore::Clock::duration::zero()) {
+        core_.schedule(wait, [this, id, given] { finish(id, given); });
         return;  // still exactly once: whichever of this and the deadline comes first wins
     }
     const Pending p = std::move(found->second);

@@ -32,6 +32,14 @@ public:
     // and the request waits forever). Real MacTCP needed a network round trip; one tick of
     // latency is invisible next to that.
     static constexpr auto kMinCallbackDelay = std::chrono::milliseconds(20);
+    // Wall time alone does not prove the guest ran: on a loaded host the emulation thread can
+    // be preempted right after the trap for longer than kMinCallbackDelay (seen under ASan at
+    // load 20: MacPython's macdnr pattern lost its answer). So the procedure also waits until
+    // the emulation thread has used kMinGuestCpu since the call, or kLongestHold has passed
+    // (an idle emulator that sleeps between ticks uses little CPU; it is not kept waiting long).
+    static constexpr auto kMinGuestCpu = std::chrono::milliseconds(2);
+    static constexpr auto kLongestHold = std::chrono::milliseconds(250);
+    static constexpr auto kProgressRecheck = std::chrono::milliseconds(5);
 
     explicit DnrService(DriverCore &core);
     ~DnrService() override;
@@ -57,8 +65,14 @@ private:
         std::string asked;   // the name (or, for ADDRTONAME, nothing)
         uint32_t address;    // ADDRTONAME
         TimerQueue::TimerId timer;
-        DriverCore::Clock::time_point earliest{};  // see kMinCallbackDelay
+        DriverCore::Clock::time_point issued{};       // when the call returned cacheFault
+        DriverCore::Clock::duration cpu_at_call{};    // the emulation thread's CPU time then
     };
+    // Stamps a lookup with the time and the emulation thread's CPU time of its call.
+    void stamp_issued(Pending &pending);
+    // How long the result procedure of `pending` must still wait (kMinCallbackDelay and the
+    // guest-progress rule above); zero when it may run now.
+    DriverCore::Clock::duration hold_left(const Pending &pending);
 
     int16_t open_resolver(const ParamBlock &pb, uint32_t a5);
     int16_t close_resolver(uint32_t a5);
