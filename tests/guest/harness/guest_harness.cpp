@@ -18,7 +18,6 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
-#include <utility>
 
 namespace mtb::guest {
 
@@ -88,20 +87,25 @@ namespace {
 
 // The kernel's ephemeral range (connect()'s source ports): a port chosen below it is never taken
 // by an outgoing connection of another test running at the same time.
-std::pair<int, int> ephemeral_range() {
+int lowest_ephemeral_port() {
     std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
-    int low = 32768, high = 60999;
-    in >> low >> high;
-    return {low, high};
+    int low = 32768;
+    in >> low;
+    return low;
 }
 
-bool loopback_port_is_free(uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+sockaddr_in loopback_address(uint16_t port) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     address.sin_port = htons(port);
-    const bool free = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+    return address;
+}
+
+bool loopback_port_is_free(uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const sockaddr_in address = loopback_address(port);
+    const bool free = fd >= 0 && ::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
     if (fd >= 0) ::close(fd);
     return free;
 }
@@ -114,8 +118,7 @@ uint16_t closed_loopback_port() {
     // descriptor is never closed), so the port stays ours for the whole test.
     static std::mutex mutex;
     const std::scoped_lock lock(mutex);
-    const auto [ephemeral_low, ephemeral_high] = ephemeral_range();
-    const int high = std::min(ephemeral_low, 65536) - 1, low = std::max(1024, high - 12000);
+    const int high = std::min(lowest_ephemeral_port(), 65536) - 1, low = std::max(1024, high - 12000);
     if (high <= low) throw std::runtime_error("no loopback port range below the ephemeral ports");
     const std::filesystem::path locks = std::filesystem::temp_directory_path() / "mtb-test-ports";
     std::filesystem::create_directories(locks);
@@ -134,11 +137,8 @@ uint16_t closed_loopback_port() {
 
 int connect_loopback(uint16_t port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0) return fd;
+    const sockaddr_in address = loopback_address(port);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0) return fd;
     if (fd >= 0) ::close(fd);
     return -1;
 }
