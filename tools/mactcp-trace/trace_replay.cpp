@@ -212,8 +212,9 @@ public:
         if (stopping_ || entry_depth_ == 0) return nullptr;
         skip_uncompared();
         if (pos_ >= trace_.records.size() || trace_.records[pos_].kind != "host") {
+            // Expected: what the recording holds here; got: what the bridge asked for.
             diverge(pos_ < trace_.records.size() ? trace_.records[pos_].json : json::object(), "op",
-                    json(std::string(op)), json(pos_ < trace_.records.size() ? brief(trace_.records[pos_].json) : "end"),
+                    json(pos_ < trace_.records.size() ? brief(trace_.records[pos_].json) : "end"), json(std::string(op)),
                     "the bridge asked the host for something the recording does not have here");
             return nullptr;
         }
