@@ -33,7 +33,8 @@ machine::MachineOptions options(std::chrono::milliseconds timeout) {
     o.cpu = g_cpu;
     o.plugin_path = MTB_PLUGIN_PATH;
     o.prefs["ippallow"] = "127.0.0.0/8";
-    o.prefs["ipplog"] = "warning";
+    const char *log_level = std::getenv("MTB_GUEST_LOG");  // debug, info: chasing a failure
+    o.prefs["ipplog"] = log_level != nullptr ? log_level : "warning";
     o.timeout = timeout;
     o.echo_log = false;
     return o;
