@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "net/ipv4_text.h"  // format_ipv4, for the users of the address
+#include "net/ipv4_text.h"  // format_ipv4 (for the users of the address), is_loopback_ipv4
 
 namespace mtb {
 
@@ -27,7 +27,7 @@ public:
     // `any6`: TCP listeners also take IPv6 clients (each gets a stand-in address the guest sees).
     bool ipv6() const { return ipv6_; }
     // Only this host can reach it (any 127/8 address): other hosts' traffic is not invited.
-    bool loopback_only() const { return (address_ >> 24) == 127; }
+    bool loopback_only() const { return is_loopback_ipv4(address_); }
     // A chosen interface other than the loopback default (not 0.0.0.0, not 127.0.0.1).
     bool names_an_interface() const { return address_ != 0 && address_ != kLoopback; }
 

@@ -24,8 +24,6 @@ namespace {
 
 constexpr net::Ipv6Address kIpv6Loopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
-bool is_loopback(uint32_t host) { return (host >> 24) == 127; }
-
 }  // namespace
 
 // `route` is the companion socket and the IPv6 endpoint behind `stand_in`; or the error the
@@ -74,7 +72,7 @@ HostUdpSocket *UdpService::ipv6_companion(UdpStream &stream, const HostUdpSocket
     io.set_option(id, net::Option::reuse_address, true);
     const auto ipv4_local = io.local_endpoint(ipv4.id);
     net::Endpoint local{0, ipv4.port, net::Ipv6Address{}};
-    if (ipv4_local && is_loopback(ipv4_local->host)) local.ipv6 = kIpv6Loopback;
+    if (ipv4_local && is_loopback_ipv4(ipv4_local->host)) local.ipv6 = kIpv6Loopback;
     error = io.bind(id, local);
     if (error == EADDRINUSE) {
         core_->log().info("UDP stream 0x{:08x}: IPv6 port {} is taken on the host; sending to IPv6 hosts from another",
@@ -100,7 +98,7 @@ HostUdpSocket *UdpService::ipv6_companion(UdpStream &stream, const HostUdpSocket
 // wrote to (a stand-in's IPv6 host too), or from anyone when the bridge is open to the network.
 bool UdpService::invited(const UdpStream &stream, const net::Endpoint &from, uint32_t stand_in) const {
     if (accept_from_anyone_) return true;
-    if (from.ipv6 ? *from.ipv6 == kIpv6Loopback : is_loopback(from.host)) return true;
+    if (from.ipv6 ? *from.ipv6 == kIpv6Loopback : is_loopback_ipv4(from.host)) return true;
     return stand_in != 0 && stream.contacted.count(stand_in) != 0;
 }
 

@@ -14,6 +14,7 @@
 #include "driver/mactcp_codes.h"
 #include "guest/pb_layout.h"
 #include "net/host_errors.h"
+#include "net/ipv4_text.h"
 
 namespace mtb {
 
@@ -231,7 +232,7 @@ Outcome UdpService::status(Call &, UdpStream &) { return err::noErr; }
 // Ethernet. The reference leaves header inclusion unconfirmed; payload size is what the Guide
 // defines the call to return, and apps size buffers as 4 * MTU + 1024 from it.
 uint16_t UdpService::max_mtu_size(uint32_t destination) const {
-    const bool local = (destination >> 24) == 127 || destination == network_->address;
+    const bool local = is_loopback_ipv4(destination) || destination == network_->address;
     if (!local && !network_->on_our_subnet(destination)) return kOffSubnetMtu;
     const uint32_t payload = network_->mtu > kIpUdpHeaders ? network_->mtu - kIpUdpHeaders : kOffSubnetMtu;
     return static_cast<uint16_t>(std::clamp<uint32_t>(payload, kOffSubnetMtu, 65535 - kIpUdpHeaders));
