@@ -107,6 +107,7 @@ void FakePlugin::control(mtb_regs &regs) {
       w32(params + 2, static_cast<uint32_t>(interrupts.load()));
       w32(params + 6, static_cast<uint32_t>(callbacks.load()));
       w32(params + 10, static_cast<uint32_t>(probes_in_interrupt.load()));
+      w32(params + 14, static_cast<uint32_t>(raised_total_.load()));
       break;
     case kPend:
       ++to_complete_;
@@ -124,6 +125,7 @@ void FakePlugin::start_raiser(int count, int interval_ms) {
       std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
       ++raised_;
       host_->raise_interrupt(host_->ctx);  // the one thread-safe host function
+      ++raised_total_;
     }
   });
 }

@@ -6,7 +6,7 @@
 //                   per raise (execute68k), so coalesced raises are not lost.
 //     kProbe   (2): counts the call, and whether it came from inside interrupt() (re-entrancy).
 //     kQuery   (3): writes interrupts serviced (long at csParam+2), callbacks run (+6), probes
-//                   made from inside interrupt() (+10).
+//                   made from inside interrupt() (+10), interrupts raised by the thread (+14).
 //     kPend    (4): leaves the request pending; word at csParam+2 = ms until an interrupt whose
 //                   handler completes it through the driver's IODone path (execute68k).
 // SPDX-License-Identifier: GPL-2.0-or-later
@@ -64,6 +64,7 @@ class FakePlugin {
   std::vector<uint32_t> emul_op_offsets_;
   std::thread raiser_;
   std::atomic<int> raised_{0};    // raises not yet serviced by a callback
+  std::atomic<int> raised_total_{0};  // every raise, serviced or not (kQuery)
   std::atomic<int> to_complete_{0};
   uint32_t callback_ = 0;
   uint32_t driver_ = 0, dce_ = 0;
