@@ -352,9 +352,11 @@ TEST(UdpAsr, DataArrivalIsRaisedOnceUntilAReadCompletes) {
     EXPECT_NE(asrs[0].regs.a[1], 0u);          // icmpMsg never NIL (a client dereferences it)
     ASSERT_EQ(f.read(), 0);
     EXPECT_EQ(f.bytes(), "1");
-    // A read completed with "2" still queued: one more hint.
+    // A read completed (with "2" still queued): the next datagram gives one more hint (waited
+    // for, then a grace period for a third).
     f.settle(100);
     f.peer.send_to(f.port, "3");
+    ASSERT_TRUE(f.h.pump_until([&] { return udp_asr_calls(f.h).size() >= 2; }));
     f.settle(200);
     EXPECT_EQ(udp_asr_calls(f.h).size(), 2u);
     // While a read is pending there is no ASR: the read gets the datagram.
