@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
 
 #include "dnr/dnr_service.h"
 #include "dnr_harness.h"
@@ -85,9 +86,28 @@ struct HoldHarness {
         EXPECT_EQ(h.dnr(kStrToAddr, DnrHarness::kName, DnrHarness::kRecord, DnrHarness::kProc, DnrHarness::kUserData),
                   err::cacheFault);
         EXPECT_EQ(io.started.size(), 1u);
+        issued = io.now();
+    }
+    // `wall` after the call (the thread on the CPU for `cpu` of it) the answer is queued and the
+    // thread takes an interrupt.
+    void answer_after(net::Clock::duration wall, net::Clock::duration cpu) {
+        io.pass(wall, cpu);
+        io.answer(io.started[0], www_answer());
+        h.bridge->interrupt();
+    }
+    // `step`, then an interrupt, until the result procedure has run: how many interrupts.
+    int interrupts_until_answered(const std::function<void()> &step) {
+        int interrupts = 0;
+        while (h.proc_calls().empty() && interrupts < 1000) {
+            step();
+            h.bridge->interrupt();
+            ++interrupts;
+        }
+        return interrupts;
     }
     DnrHarness h;
     ManualClocksIo &io;
+    net::Clock::time_point issued;
 };
 
 // The emulation thread is preempted right after the trap, before the application marks its
@@ -96,14 +116,11 @@ struct HoldHarness {
 // the guest has not executed one instruction since the call. Once the guest has run, it does.
 TEST(DnrHold, WallTimeSpentOffTheCpuDoesNotReleaseTheResultProc) {
     HoldHarness t;
-    t.io.pass(700ms, 0ms);
-    t.io.answer(t.io.started[0], www_answer());
-    t.h.bridge->interrupt();
+    t.answer_after(700ms, 0ms);
     EXPECT_TRUE(t.h.proc_calls().empty()) << "result procedure ran before the guest ran past its call";
     EXPECT_EQ(t.h.rtn_code(), err::cacheFault);  // hostInfo not written either
 
-    t.io.pass_to_wake_up(DnrService::kMinGuestCpu);  // the guest runs
-    t.h.bridge->interrupt();
+    EXPECT_EQ(t.interrupts_until_answered([&] { t.io.pass_to_wake_up(DnrService::kMinGuestCpu); }), 1);
     ASSERT_EQ(t.h.proc_calls().size(), 1u);
     EXPECT_EQ(t.h.rtn_code(), 0);
     EXPECT_EQ(t.h.addr(0), 0x0A010203u);
@@ -113,15 +130,10 @@ TEST(DnrHold, WallTimeSpentOffTheCpuDoesNotReleaseTheResultProc) {
 // chance for the guest to run, whatever the wall time between them.
 TEST(DnrHold, RepeatedPreemptionGivesTheGuestItsChancesNotWallTime) {
     HoldHarness t;
-    t.io.answer(t.io.started[0], www_answer());
-    int drains = 0;
-    while (t.h.proc_calls().empty() && drains < 1000) {
-        t.io.pass(std::max<net::Clock::duration>(DnrService::kLongestHold, 1s), 0ms);
-        t.h.bridge->interrupt();
-        ++drains;
-    }
+    t.answer_after(1s, 0ms);
+    const int rechecks = t.interrupts_until_answered([&] { t.io.pass(1s, 0ms); });
     ASSERT_EQ(t.h.proc_calls().size(), 1u);
-    EXPECT_EQ(drains, DnrService::kHoldChances);
+    EXPECT_EQ(1 + rechecks, DnrService::kHoldChances);
     // The answer, not the 37-second deadline that passed meanwhile (the answer had come).
     EXPECT_EQ(t.h.rtn_code(), 0);
 }
@@ -131,33 +143,22 @@ TEST(DnrHold, RepeatedPreemptionGivesTheGuestItsChancesNotWallTime) {
 // kHoldChances of them, about kLongestHold.
 TEST(DnrHold, AnIdleGuestGetsItsAnswerAfterItsChances) {
     HoldHarness t;
-    const auto issued = t.io.now();
-    t.io.pass(1ms, 0ms);
-    t.io.answer(t.io.started[0], www_answer());
-    t.h.bridge->interrupt();
-    int rechecks = 0;
-    while (t.h.proc_calls().empty() && rechecks < 1000) {
-        t.io.pass_to_wake_up(0ms);
-        t.h.bridge->interrupt();
-        ++rechecks;
-    }
+    t.answer_after(1ms, 0ms);
+    t.interrupts_until_answered([&] { t.io.pass_to_wake_up(0ms); });
     ASSERT_EQ(t.h.proc_calls().size(), 1u);
-    EXPECT_GE(t.io.now() - issued, DnrService::kLongestHold);
-    EXPECT_LE(t.io.now() - issued, DnrService::kMinCallbackDelay + DnrService::kLongestHold);
+    EXPECT_GE(t.io.now() - t.issued, DnrService::kLongestHold);
+    EXPECT_LE(t.io.now() - t.issued, DnrService::kMinCallbackDelay + DnrService::kLongestHold);
 }
 
 // A guest that runs gets its answer as soon as kMinCallbackDelay has passed.
 TEST(DnrHold, AGuestThatRunsGetsItsAnswerAfterTheMinimumDelay) {
     HoldHarness t;
-    const auto issued = t.io.now();
-    t.io.pass(1ms, 1ms);
-    t.io.answer(t.io.started[0], www_answer());
-    t.h.bridge->interrupt();
+    t.answer_after(1ms, 1ms);
     EXPECT_TRUE(t.h.proc_calls().empty());
     t.io.pass_to_wake_up(DnrService::kMinGuestCpu);
     t.h.bridge->interrupt();
     ASSERT_EQ(t.h.proc_calls().size(), 1u);
-    EXPECT_EQ(t.io.now() - issued, DnrService::kMinCallbackDelay);
+    EXPECT_EQ(t.io.now() - t.issued, DnrService::kMinCallbackDelay);
 }
 
 }  // namespace
