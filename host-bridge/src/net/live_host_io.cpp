@@ -362,13 +362,10 @@ SocketId LiveHostIo::adopt(int fd, SocketKind kind) {
 
 // Registered once, edge-triggered, when the socket has something to report: UDP/ICMP at open,
 // TCP at connect/listen/accept (a fresh TCP socket would report a meaningless hang-up).
-void LiveHostIo::enrol(uint32_t index, Slot &slot) {
+void LiveHostIo::enrol(Slot &slot) {
     if (slot.registered || epoll_ < 0) return;
     slot.registered = true;
-    epoll_event event{};
-    event.events = interest(!is_datagram(slot.kind));
-    event.data.u64 = (uint64_t{slot.generation} << 32) | index;
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, slot.fd, &event);
+    epoll_update(slot, EPOLL_CTL_ADD, !is_datagram(slot.kind));
 }
 
 // Datagram sockets only, emulation thread only (so a stop never overtakes a newer start).
@@ -376,10 +373,16 @@ void LiveHostIo::enrol(uint32_t index, Slot &slot) {
 void LiveHostIo::watch_room(Slot &slot, bool on) {
     if (slot.watching_room == on || !slot.registered || epoll_ < 0) return;
     slot.watching_room = on;
+    epoll_update(slot, EPOLL_CTL_MOD, on);
+}
+
+// The event's tag names the slot and its generation, so a report for a closed socket whose slot
+// was reused is recognised as stale.
+void LiveHostIo::epoll_update(const Slot &slot, int operation, bool with_room) {
     epoll_event event{};
-    event.events = interest(on);
+    event.events = interest(with_room);
     event.data.u64 = (uint64_t{slot.generation} << 32) | slot.index;
-    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, slot.fd, &event);
+    ::epoll_ctl(epoll_, operation, slot.fd, &event);
 }
 
 void LiveHostIo::clear_flags(Slot &slot, uint64_t seen, uint8_t flags) {
@@ -410,7 +413,7 @@ Opened LiveHostIo::open(SocketKind kind) {
     if (kind == SocketKind::tcp6) setsockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
     // IPv6 only: a UDP stream's udp6 socket shares its port number with the stream's IPv4 one.
     if (kind == SocketKind::udp6) setsockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
-    if (kind != SocketKind::tcp && kind != SocketKind::tcp6) enrol((id & 0xFFFFF) - 1, *find(id));
+    if (kind != SocketKind::tcp && kind != SocketKind::tcp6) enrol(*find(id));
     return {id, 0};
 }
 
@@ -462,7 +465,7 @@ int LiveHostIo::listen(SocketId id) {
     Slot *slot = find(id);
     if (slot == nullptr) return EBADF;
     if (::listen(slot->fd, SOMAXCONN) != 0) return errno;
-    enrol((id & 0xFFFFF) - 1, *slot);
+    enrol(*slot);
     return 0;
 }
 
@@ -474,7 +477,7 @@ int LiveHostIo::connect(SocketId id, Endpoint remote) {
     const int result = ::connect(slot->fd, reinterpret_cast<const sockaddr *>(&address), address_length) == 0 ? 0 : errno;
     if (result == EINPROGRESS) slot->connecting = true;
     slot->syn_acked = 1;
-    if (result == 0 || result == EINPROGRESS) enrol((id & 0xFFFFF) - 1, *slot);
+    if (result == 0 || result == EINPROGRESS) enrol(*slot);
     return result;
 }
 
@@ -503,7 +506,7 @@ Accepted LiveHostIo::accept(SocketId listener) {
         accepted.error = EMFILE;
         return accepted;
     }
-    enrol((accepted.id & 0xFFFFF) - 1, *find(accepted.id));
+    enrol(*find(accepted.id));
     return accepted;
 }
 

@@ -91,8 +91,9 @@ private:
     Slot *slot_at(uint32_t index) const;
     Slot *find(SocketId id) const;
     SocketId adopt(int fd, SocketKind kind);
-    void enrol(uint32_t index, Slot &slot);  // epoll registration, once
+    void enrol(Slot &slot);  // epoll registration, once
     void watch_room(Slot &slot, bool on);  // datagram sockets: EPOLLOUT while a send is blocked
+    void epoll_update(const Slot &slot, int operation, bool with_room);  // tag: slot + generation
     void clear_flags(Slot &slot, uint64_t seen, uint8_t flags);
     void run();  // network thread
     void note(uint32_t index, uint32_t generation, uint8_t flags);  // network thread
