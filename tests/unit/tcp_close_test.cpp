@@ -53,8 +53,7 @@ TEST(TcpClose, PeerFinGivesCloseWaitThenConnectionClosingAfterTheData) {
     HostPeer peer = h.connected_stream(listener, kStream);
     peer.send_all("last words");
     peer.shutdown_write();
-    h.settle(std::chrono::milliseconds(150));
-    EXPECT_EQ(h.state(kStream), tcp_state::closeWait);
+    ASSERT_TRUE(h.pump_until([&] { return h.state(kStream) == tcp_state::closeWait; }));
     EXPECT_EQ(h.count_asr(tcp_event::closing), 0u);  // data not delivered yet
     h.rcv(0x5100, kStream, kData, 100);
     ASSERT_TRUE(h.wait_done(0x5100));
@@ -96,7 +95,10 @@ TEST(TcpClose, PeerResetTerminatesWithReasonTwoAndFailsPendingRequests) {
     peer.reset();
     ASSERT_TRUE(h.wait_done(0x5100));
     ASSERT_TRUE(h.wait_done(0x5200));
-    h.settle();
+    ASSERT_TRUE(h.pump_until([&] {
+        return h.completions(0x5100) >= 1 && h.completions(0x5200) >= 1 && h.count_asr(tcp_event::terminate) >= 1;
+    }));
+    h.settle();  // nothing more may come
     EXPECT_EQ(h.result(0x5100), err::connectionTerminated);
     EXPECT_EQ(h.result(0x5200), err::connectionTerminated);
     EXPECT_EQ(h.completions(0x5100), 1u);
@@ -117,7 +119,8 @@ TEST(TcpClose, AbortResetsTheConnectionWithReasonSix) {
     h.rcv(0x5100, kStream, kData, 100);
     EXPECT_EQ(h.abort(kStream), 0);
     EXPECT_EQ(h.result(0x5100), err::connectionTerminated);
-    h.settle();
+    ASSERT_TRUE(h.pump_until([&] { return h.completions(0x5100) >= 1 && h.count_asr(tcp_event::terminate) >= 1; }));
+    h.settle();  // nothing more may come
     EXPECT_EQ(h.completions(0x5100), 1u);
     EXPECT_EQ(h.count_asr(tcp_event::terminate), 1u);
     EXPECT_EQ(h.asrs().back().reason, termin_reason::ulpAbort);
@@ -139,14 +142,15 @@ TEST(TcpClose, PiecesLentBeforeTheConnectionEndedComeBackWithoutError) {
     HostListener listener;
     HostPeer peer = h.connected_stream(listener, kStream);
     peer.send_all("tail");
-    h.settle();
+    ASSERT_TRUE(h.pump_until([&] { return h.unread(kStream) == 4; }));
     h.no_copy_rcv(0x5000, kStream, kData, 2);
     ASSERT_TRUE(h.wait_done(0x5000));
     EXPECT_EQ(h.result(0x5000), 0);
     h.close(0x5100, kStream);
     peer.shutdown_write();
     ASSERT_TRUE(h.wait_done(0x5100));
-    h.settle();
+    ASSERT_TRUE(h.pump_until([&] { return h.count_asr(tcp_event::terminate) >= 1; }));  // after the peer's FIN
+    h.settle();  // nothing more may come
     EXPECT_EQ(h.count_asr(tcp_event::terminate), 1u);  // both sides done: reason 7
     EXPECT_EQ(h.asrs().back().reason, termin_reason::ulpClose);
     EXPECT_EQ(h.bfr_return(0x5200, kStream, kData), 0);
@@ -158,7 +162,7 @@ TEST(TcpClose, ReleaseWithRequestsPendingCompletesEachOnceAndReturnsTheBuffer) {
     HostListener listener;
     HostPeer peer = h.connected_stream(listener, kStream);
     peer.send_all("lent");
-    h.settle();
+    ASSERT_TRUE(h.pump_until([&] { return h.unread(kStream) == 4; }));
     h.no_copy_rcv(0x5000, kStream, kData, 2);  // a loan outstanding
     ASSERT_TRUE(h.wait_done(0x5000));
     h.rcv(0x5100, kStream, kData + 0x100, 100);
@@ -166,7 +170,10 @@ TEST(TcpClose, ReleaseWithRequestsPendingCompletesEachOnceAndReturnsTheBuffer) {
     EXPECT_EQ(h.release(kStream), 0);
     EXPECT_EQ(h.host.get32(0x4800 + T::release::rcvBuff.offset), kStream);
     EXPECT_EQ(h.host.get32(0x4800 + T::release::rcvBuffLen.offset), 16384u);
-    h.settle();
+    ASSERT_TRUE(h.pump_until([&] {
+        return h.completions(0x5100) >= 1 && h.completions(0x5200) >= 1 && h.count_asr(tcp_event::terminate) >= 1;
+    }));
+    h.settle();  // nothing more may come
     EXPECT_EQ(h.result(0x5100), err::connectionTerminated);
     EXPECT_EQ(h.result(0x5200), err::connectionTerminated);
     EXPECT_EQ(h.completions(0x5100), 1u);

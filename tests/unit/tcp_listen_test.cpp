@@ -300,6 +300,9 @@ TEST(TcpListen, ActiveOpenParameterAndStateErrors) {
 
 // A loopback listener whose accept queue is full drops SYNs: a local black hole (tests never
 // reach outside addresses). The open ends with openFailed at its ULP timeout, 1 s raised to 2.
+// Checked by order, not by a wall-clock bound a loaded host can overrun: a 3-second open issued
+// first must end after it, and neither ends early (a timeout ignored, not raised, raised too far
+// or counted in other units fails it).
 TEST(TcpListen, ActiveOpenThatNeverConnectsTimesOutWithOpenFailed) {
     TcpHarness h;
     const int full = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -317,16 +320,33 @@ TEST(TcpListen, ActiveOpenThatNeverConnectsTimesOutWithOpenFailed) {
         ::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to);
         fillers.emplace_back(fd);
     }
-    ::usleep(100000);
+    // The queue is full once it holds a connection (backlog 0): a listener's TCP_INFO tcpi_unacked
+    // is its accept queue's length. Waited for, not slept for.
+    auto queued = [&] {
+        tcp_info info{};
+        socklen_t length = sizeof info;
+        return ::getsockopt(full, IPPROTO_TCP, TCP_INFO, &info, &length) == 0 ? info.tcpi_unacked : 0u;
+    };
+    ASSERT_TRUE(h.pump_until([&] { return queued() >= 1; }));
+    constexpr uint32_t kStream4 = 0x28000;
     ASSERT_EQ(h.create(kStream3), 0);
+    ASSERT_EQ(h.create(kStream4), 0);
     const auto start = std::chrono::steady_clock::now();
+    h.active_open(0x5100, kStream4, port, true, 3, 1);
     h.active_open(0x5000, kStream3, port, true, 1, 1);
-    ASSERT_TRUE(h.wait_done(0x5000, std::chrono::seconds(4)));
-    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(h.wait_done(0x5000, std::chrono::seconds(10)));
     EXPECT_EQ(h.result(0x5000), err::openFailed);
-    EXPECT_GE(took, std::chrono::milliseconds(1900));
-    EXPECT_LT(took, std::chrono::milliseconds(2900));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1900));
+    ASSERT_TRUE(h.wait_done(0x5100, std::chrono::seconds(10)));
+    EXPECT_EQ(h.result(0x5100), err::openFailed);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2900));
+    std::vector<uint32_t> order;  // the pbs of the completion routines run, in order
+    for (const auto &call : h.host.calls)
+        if (call.addr == FakeHost::kDriverAddress + guest_image::ipp_driver::symbol::ipp_tramp_completion)
+            order.push_back(call.regs.a[0]);
+    EXPECT_EQ(order, (std::vector<uint32_t>{0x5000, 0x5100}));
     EXPECT_EQ(h.state(kStream3), 0);
+    EXPECT_EQ(h.state(kStream4), 0);
     ::close(full);
 }
 

@@ -22,7 +22,7 @@ TEST(TcpStatus, FieldsOfAnEstablishedConnection) {
     HostListener listener;
     HostPeer peer = h.connected_stream(listener, kStream);
     peer.send_all("12345");
-    h.settle();
+    ASSERT_TRUE(h.pump_until([&] { return h.unread(kStream) == 5; }));
     ASSERT_EQ(h.status(kStream), 0);
     EXPECT_EQ(h.host.get8(kS + T::status::connectionState.offset), tcp_state::established);
     EXPECT_EQ(h.host.get32(kS + T::status::remoteHost.offset), 0x7F000001u);

@@ -298,12 +298,20 @@ public:
         status(stream);
         return host.get8(0x4800 + T::status::connectionState.offset);
     }
+    // TCPStatus amtUnreadData of `stream` (0 when the call fails): what a test waits on before
+    // it checks what the bridge did with data the host peer sent.
+    uint16_t unread(uint32_t stream) {
+        return status(stream) == 0 ? host.get16(0x4800 + T::status::amtUnreadData.offset) : 0;
+    }
     int16_t abort(uint32_t stream) { return simple(kTcpAbort, stream); }
     int16_t release(uint32_t stream) { return simple(kTcpRelease, stream); }
 
     bool wait_done(uint32_t pb, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         return pump_until([&] { return io_result(pb) <= 0; }, timeout);
     }
+    // Pumps for `time` whatever happens: only a grace period for something that must NOT happen
+    // (a second completion, more data taken); never a wait for something that must happen, which
+    // a loaded host can delay past any fixed time (pump_until that instead).
     void settle(std::chrono::milliseconds time = std::chrono::milliseconds(100)) {
         pump_until([] { return false; }, time);
     }

@@ -109,6 +109,7 @@ TEST(UdpCreate, OrdinaryCallsNeverWriteBytes52To57) {
     ASSERT_EQ(call(kUdpCreate, [&] {
                   h.host.put32(pb + U::create::rcvBuff.offset, kUdpBuffer);
                   h.host.put32(pb + U::create::rcvBuffLen.offset, 4096);
+                  h.host.put32(pb + U::create::notifyProc.offset, 0xA000);  // says when a datagram is in
               }), 0);
     const uint16_t port = h.host.get16(pb + U::create::localPort.offset);
     auto stream = [&] { h.host.put32(pb + U::stream.offset, kUdpBuffer); };
@@ -119,7 +120,7 @@ TEST(UdpCreate, OrdinaryCallsNeverWriteBytes52To57) {
 
     // A read that finishes at once (the datagram is already in the buffer)...
     peer.send_to(port, "one");
-    h.pump_until([] { return false; }, std::chrono::milliseconds(100));
+    ASSERT_TRUE(h.pump_until([&] { return !udp_asr_calls(h).empty(); }));  // UDPDataArrival: it is in
     EXPECT_EQ(call(kUdpRead, [&] { prepare_read(h, pb, kUdpBuffer, 5); }), 0);
     const uint32_t first = h.host.get32(pb + U::receive::rcvBuff.offset);
     EXPECT_EQ(guest_string(h, first, 3), "one");

@@ -158,6 +158,7 @@ RunResult Machine::run_image(std::span<const uint8_t> image) {
   result.output = output_;
   result.failure = failure_;
   result.wake_up_process_calls = processes_.wake_up_calls();
+  result.timed_out = timed_out_;
   {
     std::lock_guard lock(log_mutex_);
     result.log = log_;

@@ -16,7 +16,7 @@ TEST(MachineBasics, HelloPrintsAndExitsWithTheParam) {
   EXPECT_TRUE(r.exited) << r.failure;
   EXPECT_EQ(r.exit_code, 7);
   EXPECT_EQ(r.output, "hello from the 68k (32-bit)\n");
-  EXPECT_LT(r.seconds, 2.0);
+  EXPECT_FALSE(r.timed_out);  // the run ended with the program, not at the watchdog
 }
 
 TEST(MachineBasics, RunsTwiceOnOneMachine) {

@@ -50,7 +50,10 @@ struct RunResult {
   std::string failure;   // fault / timeout / load error report; empty when exited
   std::vector<std::string> log;  // plugin log lines ("[level] text") and machine notes
   uint32_t wake_up_process_calls = 0;  // WakeUpProcess calls that named the program's process
-  double seconds = 0;
+  // The watchdog fired (options.timeout ran out) before the run ended: a run that ends by
+  // itself says so without a wall-clock bound a loaded host can overrun.
+  bool timed_out = false;
+  double seconds = 0;   // for reports only: tests assert what happened, not how fast
   bool ok() const { return exited && exit_code == 0; }
 };
 
