@@ -255,6 +255,7 @@ int16_t DnrService::start_lookup(Pending pending) {
     std::string name = pending.asked;
     const uint32_t address = pending.address;
     pending_.emplace(id, std::move(pending));
+    core_.log().debug("DNR: lookup {} started", id);
     core_.io().dns_start(id, kind, name, address);
     return err::cacheFault;
 }
@@ -272,12 +273,12 @@ void DnrService::stamp_issued(Pending &pending) {
     pending.cpu_at_call = core_.io().thread_cpu_time();
 }
 
-DriverCore::Clock::duration DnrService::hold_left(const Pending &pending) {
+DriverCore::Clock::duration DnrService::hold_left(Pending &pending) {
     const auto held = core_.now() - pending.issued;
     if (held < kMinCallbackDelay) return kMinCallbackDelay - held;
-    if (held >= kLongestHold) return DriverCore::Clock::duration::zero();
     if (core_.io().thread_cpu_time() - pending.cpu_at_call >= kMinGuestCpu) return DriverCore::Clock::duration::zero();
-    return std::min<DriverCore::Clock::duration>(kProgressRecheck, kLongestHold - held);
+    if (++pending.rechecks >= kHoldChances) return DriverCore::Clock::duration::zero();
+    return kProgressRecheck;
 }
 
 DnsAnswer DnrService::map_ipv6(const std::string &asked, DnsAnswer answer) {
@@ -304,13 +305,18 @@ void DnrService::finish(uint64_t id, const DnsAnswer &given) {
     auto found = pending_.find(id);
     if (found == pending_.end()) return;
     if (const auto wait = hold_left(found->second); wait > DriverCore::Clock::duration::zero()) {
+        // The answer is here and waits only for the guest: the deadline must not replace it by
+        // noAnsErr (a hold can outlast it on a starved host). The hold is bounded by its rechecks.
+        core_.cancel_timer(found->second.timer);
         core_.schedule(wait, [this, id, given] { finish(id, given); });
-        return;  // still exactly once: whichever of this and the deadline comes first wins
+        return;
     }
     const Pending p = std::move(found->second);
     pending_.erase(found);
     core_.cancel_timer(p.timer);
     const auto now = core_.now();
+    core_.log().debug("DNR: lookup {} answered {} after {} us, {} rechecks", id, given.status,
+                      std::chrono::duration_cast<std::chrono::microseconds>(now - p.issued).count(), p.rechecks);
     switch (p.kind) {
     case QueryKind::address: {
         const DnsAnswer answer = map_ipv6(p.asked, given);

@@ -35,11 +35,17 @@ public:
     // Wall time alone does not prove the guest ran: on a loaded host the emulation thread can
     // be preempted right after the trap for longer than kMinCallbackDelay (seen under ASan at
     // load 20: MacPython's macdnr pattern lost its answer). So the procedure also waits until
-    // the emulation thread has used kMinGuestCpu since the call, or kLongestHold has passed
-    // (an idle emulator that sleeps between ticks uses little CPU; it is not kept waiting long).
+    // the emulation thread has used kMinGuestCpu since the call. An idle emulator (a guest
+    // sleeping in WaitNextEvent) uses little CPU, so the hold also ends after kHoldChances
+    // rechecks kProgressRecheck apart: about kLongestHold on such a host. Counted in rechecks,
+    // not wall time: each recheck is an interrupt the guest then returns to, while a thread kept
+    // off the CPU takes none. A wall-clock limit ran out unseen while the thread waited for the
+    // CPU, and the first interrupt after it ran the procedure before the guest's next statement
+    // (issue 13 item 5: 662 ms after the call, MacPython's request then waited forever).
     static constexpr auto kMinGuestCpu = std::chrono::milliseconds(2);
     static constexpr auto kLongestHold = std::chrono::milliseconds(250);
     static constexpr auto kProgressRecheck = std::chrono::milliseconds(5);
+    static constexpr int kHoldChances = kLongestHold / kProgressRecheck;
 
     explicit DnrService(DriverCore &core);
     ~DnrService() override;
@@ -67,12 +73,13 @@ private:
         TimerQueue::TimerId timer;
         DriverCore::Clock::time_point issued{};       // when the call returned cacheFault
         DriverCore::Clock::duration cpu_at_call{};    // the emulation thread's CPU time then
+        int rechecks = 0;  // holds decided after kMinCallbackDelay (hold_left)
     };
     // Stamps a lookup with the time and the emulation thread's CPU time of its call.
     void stamp_issued(Pending &pending);
     // How long the result procedure of `pending` must still wait (kMinCallbackDelay and the
-    // guest-progress rule above); zero when it may run now.
-    DriverCore::Clock::duration hold_left(const Pending &pending);
+    // guest-progress rule above); zero when it may run now. Counts the recheck.
+    DriverCore::Clock::duration hold_left(Pending &pending);
 
     int16_t open_resolver(const ParamBlock &pb, uint32_t a5);
     int16_t close_resolver(uint32_t a5);
