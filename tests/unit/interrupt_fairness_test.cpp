@@ -37,18 +37,30 @@ void issue(DriverCore &core, FakeHost &host, uint32_t pb) {
     core.emul_op(regs);
 }
 
+// A driver core with the .IPP driver opened and InstantService on csCode 200.
+class InterruptFairness : public ::testing::Test {
+protected:
+    InterruptFairness() { host.install_driver(); }
+    void SetUp() override {
+        core.add_service(200, 200, service);
+        GuestRegs open;
+        open.a[1] = FakeHost::kDceAddress;
+        core.emul_op(open);
+        ASSERT_EQ(open.d[0], 0u);
+    }
+    void TearDown() override {
+        host.on_call = nullptr;
+        core.shutdown();
+    }
+
+    FakeHost host;
+    DriverCore core{host, host};
+    InstantService service{core};
+};
+
 }  // namespace
 
-TEST(InterruptFairness, ReissuingCompletionRoutinesGetBoundedBatches) {
-    FakeHost host;
-    host.install_driver();
-    DriverCore core(host, host);
-    InstantService service(core);
-    core.add_service(200, 200, service);
-    GuestRegs open;
-    open.a[1] = FakeHost::kDceAddress;
-    core.emul_op(open);
-    ASSERT_EQ(open.d[0], 0u);
+TEST_F(InterruptFairness, ReissuingCompletionRoutinesGetBoundedBatches) {
 
     // Every completion routine call issues the request again, from interrupt level.
     host.on_call = [&](uint32_t, GuestRegs &regs) { issue(core, host, regs.a[0]); };
@@ -66,24 +78,13 @@ TEST(InterruptFairness, ReissuingCompletionRoutinesGetBoundedBatches) {
     core.interrupt();  // the breather's own event
     core.interrupt();
     EXPECT_GT(host.calls.size(), first_batch);
-    host.on_call = nullptr;
-    core.shutdown();
 }
 
 // Past the budget, a completion made from a routine waits for the next drain whole: ioResult
 // stays inProgress with its routine, so task level never sees a final ioResult whose routine has
 // not run. Ended meanwhile at task level (TCPAbort and TCPRelease end a stream's deferred
 // receives so), the request completes once, with the newer result, and never late with noErr.
-TEST(InterruptFairness, ADeferredCompletionEndedAtTaskLevelCompletesOnceWithTheNewerResult) {
-    FakeHost host;
-    host.install_driver();
-    DriverCore core(host, host);
-    InstantService service(core);
-    core.add_service(200, 200, service);
-    GuestRegs open;
-    open.a[1] = FakeHost::kDceAddress;
-    core.emul_op(open);
-    ASSERT_EQ(open.d[0], 0u);
+TEST_F(InterruptFairness, ADeferredCompletionEndedAtTaskLevelCompletesOnceWithTheNewerResult) {
     constexpr uint32_t kPb = 0x4000;
     const auto io_result = [&] { return static_cast<int16_t>(host.get16(kPb + 16)); };
     host.on_call = [&](uint32_t, GuestRegs &regs) {
@@ -103,8 +104,6 @@ TEST(InterruptFairness, ADeferredCompletionEndedAtTaskLevelCompletesOnceWithTheN
     core.interrupt();
     EXPECT_EQ(host.calls.size(), routines + 1);  // nothing completes twice or late
     EXPECT_EQ(io_result(), err::connectionTerminated);
-    host.on_call = nullptr;
-    core.shutdown();
 }
 
 }  // namespace mtb::test
