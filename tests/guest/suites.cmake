@@ -25,7 +25,7 @@ endforeach()
 
 add_executable(mtb_guest_tests harness/guest_harness.cpp harness/guest_tests_main.cpp ${guest_test_sources})
 target_include_directories(mtb_guest_tests PRIVATE harness)
-target_link_libraries(mtb_guest_tests PRIVATE mtb_test_machine mtb_host_bridge_internal mtb_test_dns mtb_test_tls GTest::gtest)
+target_link_libraries(mtb_guest_tests PRIVATE mtb_test_machine mtb_host_bridge_internal mtb_test_dns mtb_test_tls mtb_test_support GTest::gtest)
 target_compile_definitions(mtb_guest_tests PRIVATE
   MTB_GUEST_BIN_DIR="${MTB_GUEST_BIN_DIR}"
   MTB_PLUGIN_PATH="$<TARGET_FILE:mactcp_bridge>"

@@ -12,6 +12,7 @@
 #include "dnr/dnr_layout.h"
 #include "dnr/ipv6_mapping_pool.h"
 #include "dnr_harness.h"
+#include "loopback_socket.h"
 #include "tcp_test_support.h"
 #include "test_dns_server.h"
 #include "test_tls_server.h"
@@ -27,15 +28,10 @@ struct HostListener6 {
     int fd = -1;
     uint16_t port = 0;
     HostListener6() {
-        fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in6 a{};
-        a.sin6_family = AF_INET6;
-        a.sin6_addr = in6addr_loopback;
-        ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+        const LoopbackSocket bound = bind_loopback(AF_INET6, SOCK_STREAM);
+        fd = bound.fd;
+        port = bound.port;
         ::listen(fd, 8);
-        socklen_t l = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &l);
-        port = ntohs(a.sin6_port);
     }
     ~HostListener6() { ::close(fd); }
     HostPeer accept(int timeout_ms = 3000) const {

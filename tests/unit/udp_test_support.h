@@ -15,6 +15,7 @@
 
 #include "bridge_harness.h"
 #include "guest/pb_layout.h"
+#include "loopback_socket.h"
 #include "mactcp_bridge/ipp_driver_image.h"
 
 namespace mtb::test {
@@ -118,14 +119,9 @@ inline std::optional<ReceivedDatagram> receive_datagram(int fd, int ms) {
 // A UDP socket on 127.0.0.1 (ephemeral port): the host-side peer of the guest's streams.
 struct LoopbackPeer {
     LoopbackPeer() {
-        fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
-        socklen_t length = sizeof address;
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
-        port = ntohs(address.sin_port);
+        const LoopbackSocket bound = bind_loopback(AF_INET, SOCK_DGRAM);
+        fd = bound.fd;
+        port = bound.port;
     }
     ~LoopbackPeer() { ::close(fd); }
 
@@ -146,14 +142,9 @@ struct LoopbackPeer {
 // The same on [::1] (issue 15: the IPv6-only host behind a stand-in).
 struct Ipv6LoopbackPeer {
     Ipv6LoopbackPeer() {
-        fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_in6 address{};
-        address.sin6_family = AF_INET6;
-        address.sin6_addr = in6addr_loopback;
-        ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
-        socklen_t length = sizeof address;
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
-        port = ntohs(address.sin6_port);
+        const LoopbackSocket bound = bind_loopback(AF_INET6, SOCK_DGRAM);
+        fd = bound.fd;
+        port = bound.port;
     }
     ~Ipv6LoopbackPeer() { ::close(fd); }
 

@@ -17,10 +17,14 @@
 #include <vector>
 
 #include "guest_harness.h"
+#include "loopback_socket.h"
 #include "test_dns_server.h"
 
 namespace mtb::guest {
 namespace {
+
+using test::bind_loopback;
+using test::LoopbackSocket;
 
 using machine::VirtualFile;
 
@@ -93,14 +97,9 @@ TEST(GuestDnr, HostsFiles) {
 class Ipv6EchoPeer {
 public:
     Ipv6EchoPeer() {
-        fd_ = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_in6 a{};
-        a.sin6_family = AF_INET6;
-        a.sin6_addr = in6addr_loopback;
-        ::bind(fd_, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        socklen_t l = sizeof a;
-        ::getsockname(fd_, reinterpret_cast<sockaddr *>(&a), &l);
-        port_ = ntohs(a.sin6_port);
+        const LoopbackSocket bound = bind_loopback(AF_INET6, SOCK_DGRAM);
+        fd_ = bound.fd;
+        port_ = bound.port;
         thread_ = std::thread([this] { serve(); });
     }
     ~Ipv6EchoPeer() {
