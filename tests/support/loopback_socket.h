@@ -11,6 +11,35 @@
 
 namespace mtb::test {
 
+// 127.0.0.1 (`family` AF_INET) or ::1 (AF_INET6) and a port, ready for bind/connect/sendto.
+struct LoopbackAddress {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    sockaddr *get() { return reinterpret_cast<sockaddr *>(&storage); }
+    uint16_t port() const {  // host order
+        return ntohs(storage.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6 &>(storage).sin6_port
+                                                   : reinterpret_cast<const sockaddr_in &>(storage).sin_port);
+    }
+};
+
+inline LoopbackAddress loopback_address(int family, uint16_t port) {
+    LoopbackAddress out;
+    if (family == AF_INET6) {
+        auto &v6 = reinterpret_cast<sockaddr_in6 &>(out.storage);
+        v6.sin6_family = AF_INET6;
+        v6.sin6_addr = in6addr_loopback;
+        v6.sin6_port = htons(port);
+        out.length = sizeof v6;
+    } else {
+        auto &v4 = reinterpret_cast<sockaddr_in &>(out.storage);
+        v4.sin_family = AF_INET;
+        v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        v4.sin_port = htons(port);
+        out.length = sizeof v4;
+    }
+    return out;
+}
+
 struct LoopbackSocket {
     int fd = -1;
     uint16_t port = 0;  // host order
@@ -21,23 +50,10 @@ struct LoopbackSocket {
 inline LoopbackSocket bind_loopback(int family, int type) {
     LoopbackSocket out;
     out.fd = ::socket(family, type | SOCK_CLOEXEC, 0);
-    sockaddr_storage address{};
-    socklen_t length = 0;
-    if (family == AF_INET6) {
-        auto &v6 = reinterpret_cast<sockaddr_in6 &>(address);
-        v6.sin6_family = AF_INET6;
-        v6.sin6_addr = in6addr_loopback;
-        length = sizeof v6;
-    } else {
-        auto &v4 = reinterpret_cast<sockaddr_in &>(address);
-        v4.sin_family = AF_INET;
-        v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        length = sizeof v4;
-    }
-    ::bind(out.fd, reinterpret_cast<sockaddr *>(&address), length);
-    ::getsockname(out.fd, reinterpret_cast<sockaddr *>(&address), &length);
-    out.port = ntohs(family == AF_INET6 ? reinterpret_cast<sockaddr_in6 &>(address).sin6_port
-                                        : reinterpret_cast<sockaddr_in &>(address).sin_port);
+    LoopbackAddress address = loopback_address(family, 0);
+    ::bind(out.fd, address.get(), address.length);
+    ::getsockname(out.fd, address.get(), &address.length);
+    out.port = address.port();
     return out;
 }
 

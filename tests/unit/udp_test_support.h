@@ -116,49 +116,33 @@ inline std::optional<ReceivedDatagram> receive_datagram(int fd, int ms) {
     return ReceivedDatagram{std::string(buffer.data(), static_cast<size_t>(n)), ntohs(port)};
 }
 
-// A UDP socket on 127.0.0.1 (ephemeral port): the host-side peer of the guest's streams.
+// A UDP socket on 127.0.0.1, or ::1 for AF_INET6 (ephemeral port): the host-side peer of the
+// guest's streams.
 struct LoopbackPeer {
-    LoopbackPeer() {
-        const LoopbackSocket bound = bind_loopback(AF_INET, SOCK_DGRAM);
+    explicit LoopbackPeer(int family = AF_INET) : family_(family) {
+        const LoopbackSocket bound = bind_loopback(family, SOCK_DGRAM);
         fd = bound.fd;
         port = bound.port;
     }
     ~LoopbackPeer() { ::close(fd); }
 
     void send_to(uint16_t to_port, const std::string &bytes) const {
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        to.sin_port = htons(to_port);
-        ::sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr *>(&to), sizeof to);
+        LoopbackAddress to = loopback_address(family_, to_port);
+        ::sendto(fd, bytes.data(), bytes.size(), 0, to.get(), to.length);
     }
 
     std::optional<ReceivedDatagram> receive(int ms = 2000) const { return receive_datagram(fd, ms); }
 
     int fd;
     uint16_t port;
+
+private:
+    int family_;
 };
 
 // The same on [::1] (issue 15: the IPv6-only host behind a stand-in).
-struct Ipv6LoopbackPeer {
-    Ipv6LoopbackPeer() {
-        const LoopbackSocket bound = bind_loopback(AF_INET6, SOCK_DGRAM);
-        fd = bound.fd;
-        port = bound.port;
-    }
-    ~Ipv6LoopbackPeer() { ::close(fd); }
-
-    void send_to(uint16_t to_port, const std::string &bytes) const {
-        sockaddr_in6 to{};
-        to.sin6_family = AF_INET6;
-        to.sin6_addr = in6addr_loopback;
-        to.sin6_port = htons(to_port);
-        ::sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr *>(&to), sizeof to);
-    }
-    std::optional<ReceivedDatagram> receive(int ms = 2000) const { return receive_datagram(fd, ms); }
-
-    int fd;
-    uint16_t port;
+struct Ipv6LoopbackPeer : LoopbackPeer {
+    Ipv6LoopbackPeer() : LoopbackPeer(AF_INET6) {}
 };
 
 // The calls the fake CPU recorded to the UDP ASR trampoline.
